@@ -1,0 +1,65 @@
+//! Reveal data: preimages by hash and the rollup's metadata.
+//!
+//! A preimage hash is 33 bytes: a tag byte (0 = BLAKE2b-256, the only one the
+//! PVM defines) then the 32-byte BLAKE2b digest of the data. The PVM waits
+//! for the rollup node to supply an unknown preimage; this host has no one to
+//! ask, so an unknown hash fails the call with
+//! [`crate::HostError::GenericInvalidAccess`] rather than stalling.
+
+use alloc::{collections::BTreeMap, vec::Vec};
+
+use crate::hash::hash_parts;
+
+/// The size of a preimage hash.
+pub const PREIMAGE_HASH_SIZE: usize = 33;
+/// The largest preimage (a page) the PVM reveals.
+pub const MAX_PREIMAGE_SIZE: usize = 4096;
+/// The size of the metadata `reveal_metadata` writes.
+pub const METADATA_SIZE: usize = 24;
+
+/// The hash under which `data` is revealed.
+pub fn preimage_hash(data: &[u8]) -> [u8; PREIMAGE_HASH_SIZE] {
+    let mut out = [0u8; PREIMAGE_HASH_SIZE];
+    out[1..].copy_from_slice(&hash_parts(&[data]));
+    out
+}
+
+/// The preimages the runner can reveal.
+#[derive(Debug, Clone, Default)]
+pub struct Preimages {
+    by_hash: BTreeMap<[u8; PREIMAGE_HASH_SIZE], Vec<u8>>,
+}
+
+impl Preimages {
+    /// Adds `data` and returns its hash.
+    pub fn insert(&mut self, data: Vec<u8>) -> [u8; PREIMAGE_HASH_SIZE] {
+        let hash = preimage_hash(&data);
+        self.by_hash.insert(hash, data);
+        hash
+    }
+
+    /// The preimage of `hash`.
+    pub fn get(&self, hash: &[u8]) -> Option<&[u8]> {
+        let key: [u8; PREIMAGE_HASH_SIZE] = hash.try_into().ok()?;
+        self.by_hash.get(&key).map(Vec::as_slice)
+    }
+}
+
+/// The rollup's address and origination level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RollupMetadata {
+    /// The rollup's sr1 address hash.
+    pub address: [u8; 20],
+    /// The L1 level at which the rollup was originated.
+    pub origination_level: u32,
+}
+
+impl RollupMetadata {
+    /// The 24 bytes `reveal_metadata` writes: address then big-endian level.
+    pub fn encode(&self) -> [u8; METADATA_SIZE] {
+        let mut out = [0u8; METADATA_SIZE];
+        out[..20].copy_from_slice(&self.address);
+        out[20..].copy_from_slice(&self.origination_level.to_be_bytes());
+        out
+    }
+}

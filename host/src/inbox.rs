@@ -77,6 +77,21 @@ impl InboxMessage {
     }
 }
 
+/// A whole level as the PVM delivers it: `StartOfLevel`, `InfoPerLevel`, the
+/// given messages, `EndOfLevel`, each encoded.
+pub fn level_messages(
+    predecessor_timestamp: i64,
+    predecessor: [u8; 32],
+    body: &[InboxMessage],
+) -> Vec<Vec<u8>> {
+    let mut out = Vec::with_capacity(body.len() + 3);
+    out.push(InboxMessage::StartOfLevel.encode());
+    out.push(InboxMessage::InfoPerLevel { predecessor_timestamp, predecessor }.encode());
+    out.extend(body.iter().map(InboxMessage::encode));
+    out.push(InboxMessage::EndOfLevel.encode());
+    out
+}
+
 /// The inbox of the level being run, and how far the kernel has read it.
 #[derive(Debug, Clone, Default)]
 pub struct Inbox {

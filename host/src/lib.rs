@@ -5,6 +5,7 @@
 extern crate alloc;
 
 pub mod abi;
+pub mod control;
 pub mod error;
 pub mod hash;
 pub mod inbox;

@@ -41,6 +41,8 @@ pub enum InboxMessage {
     EndOfLevel,
     /// Bytes anyone posted to the rollups' shared inbox.
     External(Vec<u8>),
+    /// A message already encoded, delivered as it is.
+    Raw(Vec<u8>),
 }
 
 impl InboxMessage {
@@ -48,6 +50,7 @@ impl InboxMessage {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         match self {
+            InboxMessage::Raw(bytes) => out.extend_from_slice(bytes),
             InboxMessage::External(bytes) => {
                 out.push(1);
                 out.extend_from_slice(bytes);

@@ -23,9 +23,9 @@ pub trait GuestMemory {
     fn write(&mut self, addr: u64, data: &[u8]) -> Result<(), OutOfBounds>;
 }
 
-/// A plain byte vector as guest memory: for tests and for engines that copy
-/// memory in and out.
-impl GuestMemory for alloc::vec::Vec<u8> {
+/// A byte slice as guest memory: an engine that can lend its linear memory
+/// as a slice (wasmi) uses this directly.
+impl GuestMemory for [u8] {
     fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), OutOfBounds> {
         let src = range(addr, out.len(), self.len())
             .and_then(|r| self.get(r))
@@ -41,6 +41,17 @@ impl GuestMemory for alloc::vec::Vec<u8> {
             .ok_or(OutOfBounds { addr, len: data.len() as u64 })?;
         dst.copy_from_slice(data);
         Ok(())
+    }
+}
+
+/// A byte vector as guest memory, for tests.
+impl GuestMemory for alloc::vec::Vec<u8> {
+    fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), OutOfBounds> {
+        self.as_slice().read(addr, out)
+    }
+
+    fn write(&mut self, addr: u64, data: &[u8]) -> Result<(), OutOfBounds> {
+        self.as_mut_slice().write(addr, data)
     }
 }
 

@@ -141,6 +141,9 @@ impl Node {
 #[derive(Debug, Clone, Default)]
 pub struct Durable {
     root: Node,
+    /// Paths whose value or subtree changed since the last
+    /// [`Durable::take_touched`]: what a persistent store must rewrite.
+    touched: BTreeSet<Vec<u8>>,
 }
 
 /// Where a write of `len` bytes at `offset` ends, if the value may be that big.
@@ -199,6 +202,7 @@ impl Durable {
             return Err(HostError::InvalidAccess);
         }
         let end = value_end(offset, bytes.len())?;
+        self.touch(path);
         self.root.update(&steps_of(path), true, |node| {
             let value = node.value.get_or_insert_with(Vec::new);
             if end > value.len() {
@@ -214,6 +218,7 @@ impl Durable {
         if value.len() > MAX_VALUE_SIZE {
             return Err(HostError::ValueSizeExceeded);
         }
+        self.touch(path);
         self.root.update(&steps_of(path), true, |node| node.value = Some(value));
         Ok(())
     }
@@ -221,11 +226,13 @@ impl Durable {
     /// Removes the value at `path` and everything below it. Removing nothing is
     /// not an error.
     pub fn delete(&mut self, path: Path<'_>) {
+        self.touch(path);
         self.root.update(&steps_of(path), false, |node| *node = Node::default());
     }
 
     /// Removes the value at `path`, keeping what lies below it.
     pub fn delete_value(&mut self, path: Path<'_>) {
+        self.touch(path);
         self.root.update(&steps_of(path), false, |node| node.value = None);
     }
 
@@ -245,6 +252,7 @@ impl Durable {
     /// Copies the value and subtree at `from` over whatever is at `to`.
     pub fn copy(&mut self, from: Path<'_>, to: Path<'_>) -> Result<(), HostError> {
         let node = self.root.get(from).ok_or(HostError::NotANode)?.clone();
+        self.touch(to);
         self.root.update(&steps_of(to), true, |dst| *dst = node);
         Ok(())
     }
@@ -256,8 +264,22 @@ impl Durable {
         }
         let node =
             self.root.update(&steps_of(from), false, core::mem::take).ok_or(HostError::NotANode)?;
+        self.touch(from);
+        self.touch(to);
         self.root.update(&steps_of(to), true, |dst| *dst = node);
         Ok(())
+    }
+
+    fn touch(&mut self, path: Path<'_>) {
+        if !self.touched.contains(path.as_bytes()) {
+            self.touched.insert(path.as_bytes().to_vec());
+        }
+    }
+
+    /// The paths changed (value or subtree) since the last call, each to be
+    /// re-read with [`Durable::for_each_value`] by whoever persists storage.
+    pub fn take_touched(&mut self) -> BTreeSet<Vec<u8>> {
+        core::mem::take(&mut self.touched)
     }
 
     /// The Merkle root of the whole storage, rehashing only what changed.
@@ -408,6 +430,18 @@ mod tests {
         assert_eq!(value_end(MAX_VALUE_SIZE - 1, 1), Ok(MAX_VALUE_SIZE));
         assert_eq!(value_end(MAX_VALUE_SIZE, 1), Err(HostError::ValueSizeExceeded));
         assert_eq!(value_end(usize::MAX, 2), Err(HostError::ValueSizeExceeded));
+    }
+
+    #[test]
+    fn touched_paths_cover_every_change() {
+        let mut d = Durable::new();
+        d.write(p("/a/b"), 0, b"1").unwrap();
+        d.copy(p("/a"), p("/c")).unwrap();
+        d.move_to(p("/c"), p("/e")).unwrap();
+        d.delete(p("/x"));
+        let t: Vec<_> = d.take_touched().into_iter().collect();
+        assert_eq!(t, vec![b"/a/b".to_vec(), b"/c".to_vec(), b"/e".to_vec(), b"/x".to_vec()]);
+        assert!(d.take_touched().is_empty());
     }
 
     #[test]

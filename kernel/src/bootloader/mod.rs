@@ -28,7 +28,10 @@ pub fn run<H: Runtime>(host: &mut H) {
             }
             Err(e) => {
                 counts.undecodable += 1;
-                host.write_debug(&format!("zkos: message {} of level {}: {e}\n", msg.id, msg.level));
+                host.write_debug(&format!(
+                    "zkos: message {} of level {}: {e}\n",
+                    msg.id, msg.level
+                ));
             }
         }
     }

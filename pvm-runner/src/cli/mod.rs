@@ -1,0 +1,42 @@
+//! The command line: one module per subcommand.
+
+pub mod inspect;
+pub mod run;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Runs Tezos-style WASM rollup kernels over inbox levels.
+#[derive(Debug, Parser)]
+#[command(name = "pvm-runner", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a kernel over the levels of an inbox file.
+    Run(run::RunCmd),
+    /// Read durable storage of a state directory.
+    Inspect(inspect::InspectCmd),
+}
+
+/// Parses the arguments and runs the command; errors go to stderr.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(cmd) => cmd.run(),
+        Command::Inspect(cmd) => cmd.run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The `fast` engine: wasmer with cranelift.
+
+use std::{collections::HashMap, sync::Arc};
+
+use host::{
+    GuestMemory, Hash, Host, OutOfBounds,
+    control::{Failure, RunResult},
+};
+use wasmer::{
+    Function, FunctionEnv, FunctionEnvMut, FunctionType, Instance, Memory, MemoryView, Module,
+    RuntimeError, Store, Type, Value,
+    sys::{CompilerConfig, Cranelift, EngineBuilder},
+};
+use wasmer_middlewares::{
+    Metering,
+    metering::{MeteringPoints, get_remaining_points, set_remaining_points},
+};
+
+use super::abi::{self, HOST_MODULE, HostFn, Ret};
+use crate::kernel::Kernel;
+
+/// wasmer, with compiled modules cached by kernel hash.
+pub struct FastEngine {
+    engine: wasmer::Engine,
+    modules: HashMap<Hash, Module>,
+}
+
+impl Default for FastEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+struct Env {
+    host: Host,
+    memory: Option<Memory>,
+}
+
+struct View<'a>(MemoryView<'a>);
+
+impl GuestMemory for View<'_> {
+    fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), OutOfBounds> {
+        self.0.read(addr, out).map_err(|_| OutOfBounds { addr, len: out.len() as u64 })
+    }
+
+    fn write(&mut self, addr: u64, data: &[u8]) -> Result<(), OutOfBounds> {
+        self.0.write(addr, data).map_err(|_| OutOfBounds { addr, len: data.len() as u64 })
+    }
+}
+
+impl FastEngine {
+    /// A cranelift engine with the runaway-kernel meter.
+    pub fn new() -> Self {
+        let mut compiler = Cranelift::default();
+        // One point per operator; the limit is set per call to the tick limit.
+        compiler.push_middleware(Arc::new(Metering::new(0, |_| 1)));
+        Self { engine: EngineBuilder::new(compiler).into(), modules: HashMap::new() }
+    }
+
+    fn module(&mut self, kernel: &Kernel) -> Result<Module, Failure> {
+        if let Some(m) = self.modules.get(&kernel.hash) {
+            return Ok(m.clone());
+        }
+        let m =
+            Module::new(&self.engine, &kernel.wasm).map_err(|e| Failure::Load(e.to_string()))?;
+        self.modules.insert(kernel.hash, m.clone());
+        Ok(m)
+    }
+
+    /// One `kernel_run`. Reports 0 ticks: this engine does not count them.
+    pub fn run(&mut self, host: &mut Host, kernel: &Kernel, tick_limit: u64) -> RunResult {
+        let module = match self.module(kernel) {
+            Ok(m) => m,
+            Err(f) => return (0, Some(f)),
+        };
+        // A fresh store per call, so instances of earlier calls are freed.
+        let mut store = Store::new(self.engine.clone());
+        let env = FunctionEnv::new(&mut store, Env { host: std::mem::take(host), memory: None });
+        let failure = call(&mut store, &env, &module, kernel, tick_limit).err();
+        *host = std::mem::take(&mut env.as_mut(&mut store).host);
+        (0, failure)
+    }
+}
+
+fn call(
+    store: &mut Store,
+    env: &FunctionEnv<Env>,
+    module: &Module,
+    kernel: &Kernel,
+    tick_limit: u64,
+) -> Result<(), Failure> {
+    let mut imports = wasmer::Imports::new();
+    for f in HostFn::ALL {
+        imports.define(HOST_MODULE, f.name(), host_function(store, env, f));
+    }
+    let instance =
+        Instance::new(store, module, &imports).map_err(|e| Failure::Load(e.to_string()))?;
+    let memory = instance
+        .exports
+        .get_memory(&kernel.memory)
+        .map_err(|e| Failure::Load(e.to_string()))?
+        .clone();
+    env.as_mut(store).memory = Some(memory);
+    set_remaining_points(store, &instance, tick_limit);
+    let entry =
+        instance.exports.get_function(kernel.entry).map_err(|e| Failure::Load(e.to_string()))?;
+    match entry.call(store, &[]) {
+        Ok(_) => Ok(()),
+        Err(_) if get_remaining_points(store, &instance) == MeteringPoints::Exhausted => {
+            Err(Failure::OutOfTicks)
+        }
+        Err(e) => Err(Failure::Trap(e.message())),
+    }
+}
+
+fn host_function(store: &mut Store, env: &FunctionEnv<Env>, f: HostFn) -> Function {
+    let params = vec![Type::I32; f.params()];
+    let results = match f.ret() {
+        Ret::None => vec![],
+        Ret::I32 => vec![Type::I32],
+        Ret::I64 => vec![Type::I64],
+    };
+    let ty = FunctionType::new(params, results);
+    Function::new_with_env(
+        store,
+        env,
+        ty,
+        move |mut fenv: FunctionEnvMut<'_, Env>, args: &[Value]| {
+            let (env, store) = fenv.data_and_store_mut();
+            let memory = env.memory.clone().ok_or_else(|| {
+                RuntimeError::new("host function called before the kernel's memory exists")
+            })?;
+            let mut view = View(memory.view(&store));
+            let raw: Vec<i32> = args.iter().map(|v| v.i32().unwrap_or(0)).collect();
+            Ok(match (abi::dispatch(&mut env.host, &mut view, f, &raw), f.ret()) {
+                (Some(r), Ret::I64) => vec![Value::I64(r)],
+                (Some(r), _) => vec![Value::I32(r as i32)],
+                (None, _) => vec![],
+            })
+        },
+    )
+}

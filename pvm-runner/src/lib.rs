@@ -1,0 +1,13 @@
+#![doc = include_str!("../README.md")]
+
+pub mod cli;
+pub mod engine;
+pub mod inbox_file;
+pub mod kernel;
+pub mod micheline;
+pub mod runner;
+pub mod state;
+
+pub use engine::EngineKind;
+pub use kernel::{Kernel, KernelError};
+pub use runner::{LevelOutcome, Runner, RunnerConfig, RunnerError};

@@ -1,0 +1,361 @@
+//! The rollup state on disk: a redb database committed once per level.
+//!
+//! Tables (keys and values are bytes unless noted):
+//!
+//! | table | key | value |
+//! | --- | --- | --- |
+//! | `durable` | path | value: every durable-storage value |
+//! | `meta` | name (str) | `next_level` (u32 BE), `root` (32 bytes), `metadata` (24 bytes) |
+//! | `levels` | level (u32) | JSON [`LevelRecord`] |
+//! | `outbox` | (level, index) (u32, u32) | message |
+//! | `inbox` | level (u32) | the level's messages: u32 BE count, then (u32 BE length ‖ bytes)* |
+//!
+//! A level's durable changes, its outbox, its inbox, its record and the new
+//! `next_level` and `root` are written in one redb write transaction, which is
+//! durable when `commit` returns. A process killed at any moment leaves either
+//! the whole level or none of it. On open, storage is loaded and its Merkle
+//! root recomputed and checked against `root`.
+
+use std::path::Path as FsPath;
+
+use host::{Durable, Hash, Path, RollupMetadata};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+const DURABLE: TableDefinition<'_, &[u8], &[u8]> = TableDefinition::new("durable");
+const META: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("meta");
+const LEVELS: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("levels");
+const OUTBOX: TableDefinition<'_, (u32, u32), &[u8]> = TableDefinition::new("outbox");
+const INBOX: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("inbox");
+
+const NEXT_LEVEL: &str = "next_level";
+const ROOT: &str = "root";
+const METADATA: &str = "metadata";
+
+/// The database file inside a state directory.
+pub const DB_FILE: &str = "state.redb";
+
+/// What is kept about each committed level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelRecord {
+    /// The level.
+    pub level: u32,
+    /// Durable-storage root after the level (hex).
+    pub state_root: String,
+    /// Commitment to the level's outbox (hex), see `host::Outbox::commitment`.
+    pub outbox_commitment: String,
+    /// Outbox messages.
+    pub outbox_messages: usize,
+    /// Inbox messages in the level and read by the kernel.
+    pub messages_total: usize,
+    /// Inbox messages the kernel read.
+    pub messages_read: usize,
+    /// Ticks per `kernel_run` (0 with the fast engine).
+    pub ticks: Vec<u64>,
+    /// Failures, by run index.
+    pub failures: Vec<(usize, String)>,
+}
+
+/// A failure of the state database.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// redb reported an error.
+    #[error("state database: {0}")]
+    Db(#[from] redb::Error),
+    /// The directory could not be created.
+    #[error("state directory: {0}")]
+    Io(#[from] std::io::Error),
+    /// Stored data does not decode, or its root does not match.
+    #[error("state is corrupt: {0}")]
+    Corrupt(String),
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StateError {
+            fn from(e: $t) -> Self {
+                StateError::Db(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// Everything loaded from a state database.
+pub struct Loaded {
+    /// Durable storage.
+    pub durable: Durable,
+    /// The next level to run (1 for a new rollup).
+    pub next_level: u32,
+    /// The rollup's metadata, if originated.
+    pub metadata: Option<RollupMetadata>,
+}
+
+/// What one committed level writes.
+pub struct LevelCommit<'a> {
+    /// The record.
+    pub record: &'a LevelRecord,
+    /// Its outbox.
+    pub outbox: &'a [Vec<u8>],
+    /// Its inbox.
+    pub inbox: &'a [Vec<u8>],
+    /// The root after it.
+    pub root: Hash,
+}
+
+/// A state database (on disk, or in memory when no directory is given).
+pub struct State {
+    db: Database,
+}
+
+impl State {
+    /// Opens (or creates) the state in `dir`, or an in-memory state.
+    pub fn open(dir: Option<&FsPath>) -> Result<Self, StateError> {
+        let db = match dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)?;
+                Database::create(dir.join(DB_FILE))?
+            }
+            None => {
+                Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?
+            }
+        };
+        let tx = db.begin_write()?;
+        tx.open_table(DURABLE)?;
+        tx.open_table(META)?;
+        tx.open_table(LEVELS)?;
+        tx.open_table(OUTBOX)?;
+        tx.open_table(INBOX)?;
+        tx.commit()?;
+        Ok(Self { db })
+    }
+
+    /// Loads durable storage and checks its root.
+    pub fn load(&self) -> Result<Loaded, StateError> {
+        let tx = self.db.begin_read()?;
+        let mut durable = Durable::new();
+        for entry in tx.open_table(DURABLE)?.iter()? {
+            let (k, v) = entry?;
+            let path = Path::new(k.value())
+                .map_err(|e| StateError::Corrupt(format!("stored path: {e}")))?;
+            durable
+                .set(path, v.value().to_vec())
+                .map_err(|e| StateError::Corrupt(format!("stored value: {e}")))?;
+        }
+        durable.take_touched();
+        let meta = tx.open_table(META)?;
+        let get = |k: &str| -> Result<Option<Vec<u8>>, StateError> {
+            Ok(meta.get(k)?.map(|v| v.value().to_vec()))
+        };
+        let next_level = match get(NEXT_LEVEL)? {
+            Some(b) => u32::from_be_bytes(
+                b.try_into().map_err(|_| StateError::Corrupt("next_level".into()))?,
+            ),
+            None => 1,
+        };
+        if let Some(root) = get(ROOT)?
+            && root != durable.root()
+        {
+            return Err(StateError::Corrupt(format!(
+                "stored root {} but storage hashes to {}",
+                hex::encode(root),
+                hex::encode(durable.root())
+            )));
+        }
+        let metadata = match get(METADATA)? {
+            Some(b) if b.len() == 24 => {
+                let mut address = [0u8; 20];
+                address.copy_from_slice(&b[..20]);
+                let level = u32::from_be_bytes([b[20], b[21], b[22], b[23]]);
+                Some(RollupMetadata { address, origination_level: level })
+            }
+            Some(_) => return Err(StateError::Corrupt("metadata".into())),
+            None => None,
+        };
+        Ok(Loaded { durable, next_level, metadata })
+    }
+
+    /// Writes origination: the metadata and the initial storage.
+    pub fn commit_origination(
+        &self,
+        durable: &mut Durable,
+        metadata: &RollupMetadata,
+    ) -> Result<(), StateError> {
+        let tx = self.db.begin_write()?;
+        {
+            let mut meta = tx.open_table(META)?;
+            meta.insert(METADATA, metadata.encode().as_slice())?;
+            meta.insert(NEXT_LEVEL, 1u32.to_be_bytes().as_slice())?;
+            meta.insert(ROOT, durable.root().as_slice())?;
+            write_durable(&mut tx.open_table(DURABLE)?, durable)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes one level atomically.
+    pub fn commit_level(
+        &self,
+        durable: &mut Durable,
+        c: &LevelCommit<'_>,
+    ) -> Result<(), StateError> {
+        let level = c.record.level;
+        let tx = self.db.begin_write()?;
+        {
+            write_durable(&mut tx.open_table(DURABLE)?, durable)?;
+            let json = serde_json::to_vec(c.record)
+                .map_err(|e| StateError::Corrupt(format!("level record: {e}")))?;
+            tx.open_table(LEVELS)?.insert(level, json.as_slice())?;
+            let mut outbox = tx.open_table(OUTBOX)?;
+            for (i, m) in c.outbox.iter().enumerate() {
+                outbox.insert((level, i as u32), m.as_slice())?;
+            }
+            tx.open_table(INBOX)?.insert(level, encode_messages(c.inbox).as_slice())?;
+            let mut meta = tx.open_table(META)?;
+            meta.insert(NEXT_LEVEL, (level + 1).to_be_bytes().as_slice())?;
+            meta.insert(ROOT, c.root.as_slice())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The record of `level`, if committed.
+    pub fn level(&self, level: u32) -> Result<Option<LevelRecord>, StateError> {
+        let tx = self.db.begin_read()?;
+        let Some(v) = tx.open_table(LEVELS)?.get(level)? else { return Ok(None) };
+        serde_json::from_slice(v.value())
+            .map(Some)
+            .map_err(|e| StateError::Corrupt(format!("level record {level}: {e}")))
+    }
+
+    /// The outbox of `level`.
+    pub fn outbox(&self, level: u32) -> Result<Vec<Vec<u8>>, StateError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(OUTBOX)?;
+        let mut out = Vec::new();
+        for entry in table.range((level, 0)..=(level, u32::MAX))? {
+            out.push(entry?.1.value().to_vec());
+        }
+        Ok(out)
+    }
+
+    /// The inbox of `level`, as committed.
+    pub fn inbox(&self, level: u32) -> Result<Option<Vec<Vec<u8>>>, StateError> {
+        let tx = self.db.begin_read()?;
+        let Some(v) = tx.open_table(INBOX)?.get(level)? else { return Ok(None) };
+        decode_messages(v.value())
+            .map(Some)
+            .ok_or_else(|| StateError::Corrupt(format!("inbox {level}")))
+    }
+}
+
+/// Rewrites every touched subtree of `durable` into `table`.
+fn write_durable(
+    table: &mut redb::Table<'_, &[u8], &[u8]>,
+    durable: &mut Durable,
+) -> Result<(), StateError> {
+    for prefix in durable.take_touched() {
+        table.remove(prefix.as_slice())?;
+        // Keys strictly below `prefix` lie in [prefix + "/", prefix + "0"):
+        // '0' is the byte after '/'.
+        let lo = [prefix.as_slice(), b"/"].concat();
+        let hi = [prefix.as_slice(), b"0"].concat();
+        table.retain_in(lo.as_slice()..hi.as_slice(), |_, _| false)?;
+        let path =
+            Path::new(&prefix).map_err(|e| StateError::Corrupt(format!("touched path: {e}")))?;
+        let mut result = Ok(());
+        durable.for_each_value(Some(path), &mut |p, v| {
+            if result.is_ok() {
+                result = table.insert(p, v).map(|_| ());
+            }
+        });
+        result?;
+    }
+    Ok(())
+}
+
+fn encode_messages(messages: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = (messages.len() as u32).to_be_bytes().to_vec();
+    for m in messages {
+        out.extend_from_slice(&(m.len() as u32).to_be_bytes());
+        out.extend_from_slice(m);
+    }
+    out
+}
+
+fn decode_messages(mut bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let (a, b) = bytes.split_at_checked(n)?;
+        bytes = b;
+        Some(a)
+    };
+    let count = u32::from_be_bytes(take(4)?.try_into().ok()?);
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let len = u32::from_be_bytes(take(4)?.try_into().ok()?) as usize;
+        out.push(take(len)?.to_vec());
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &'static str) -> Path<'static> {
+        Path::new(s.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_committed_level_reloads_with_the_same_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::open(Some(dir.path())).unwrap();
+        let mut d = Durable::new();
+        d.set(p("/a/b"), b"1".to_vec()).unwrap();
+        d.set(p("/a/c"), b"2".to_vec()).unwrap();
+        state.commit_origination(&mut d, &RollupMetadata::default()).unwrap();
+        d.delete(p("/a/b"));
+        d.set(p("/z"), b"3".to_vec()).unwrap();
+        d.move_to(p("/a"), p("/m")).unwrap();
+        let record = LevelRecord {
+            level: 1,
+            state_root: hex::encode(d.root()),
+            outbox_commitment: String::new(),
+            outbox_messages: 1,
+            messages_total: 2,
+            messages_read: 2,
+            ticks: vec![5],
+            failures: vec![],
+        };
+        let inbox = vec![vec![0, 1], vec![]];
+        let root = d.root();
+        state
+            .commit_level(
+                &mut d,
+                &LevelCommit { record: &record, outbox: &[b"out".to_vec()], inbox: &inbox, root },
+            )
+            .unwrap();
+        drop(state);
+        let state = State::open(Some(dir.path())).unwrap();
+        let mut loaded = state.load().unwrap();
+        assert_eq!(loaded.next_level, 2);
+        assert_eq!(loaded.durable.root(), root);
+        assert_eq!(loaded.durable.values(), d.values());
+        assert_eq!(state.level(1).unwrap(), Some(record));
+        assert_eq!(state.outbox(1).unwrap(), vec![b"out".to_vec()]);
+        assert_eq!(state.inbox(1).unwrap(), Some(inbox));
+    }
+
+    #[test]
+    fn messages_round_trip() {
+        let ms = vec![vec![], vec![1, 2, 3], vec![9; 300]];
+        assert_eq!(decode_messages(&encode_messages(&ms)), Some(ms));
+        assert_eq!(decode_messages(&[0, 0, 0, 1, 0, 0, 0, 5, 1]), None);
+    }
+}

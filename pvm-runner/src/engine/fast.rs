@@ -20,15 +20,12 @@ use super::abi::{self, HOST_MODULE, HostFn, Ret};
 use crate::kernel::Kernel;
 
 /// wasmer, with compiled modules cached by kernel hash.
+///
+/// wasmer's metering middleware can instrument only one module, so each
+/// kernel gets a compiler engine of its own; the module is kept with it.
+#[derive(Default)]
 pub struct FastEngine {
-    engine: wasmer::Engine,
-    modules: HashMap<Hash, Module>,
-}
-
-impl Default for FastEngine {
-    fn default() -> Self {
-        Self::new()
-    }
+    modules: HashMap<Hash, (wasmer::Engine, Module)>,
 }
 
 struct Env {
@@ -49,32 +46,32 @@ impl GuestMemory for View<'_> {
 }
 
 impl FastEngine {
-    /// A cranelift engine with the runaway-kernel meter.
+    /// An engine with no module compiled yet.
     pub fn new() -> Self {
-        let mut compiler = Cranelift::default();
-        // One point per operator; the limit is set per call to the tick limit.
-        compiler.push_middleware(Arc::new(Metering::new(0, |_| 1)));
-        Self { engine: EngineBuilder::new(compiler).into(), modules: HashMap::new() }
+        Self::default()
     }
 
-    fn module(&mut self, kernel: &Kernel) -> Result<Module, Failure> {
+    fn module(&mut self, kernel: &Kernel) -> Result<(wasmer::Engine, Module), Failure> {
         if let Some(m) = self.modules.get(&kernel.hash) {
             return Ok(m.clone());
         }
-        let m =
-            Module::new(&self.engine, &kernel.wasm).map_err(|e| Failure::Load(e.to_string()))?;
-        self.modules.insert(kernel.hash, m.clone());
-        Ok(m)
+        let mut compiler = Cranelift::default();
+        // One point per operator; the limit is set per call to the tick limit.
+        compiler.push_middleware(Arc::new(Metering::new(0, |_| 1)));
+        let engine: wasmer::Engine = EngineBuilder::new(compiler).into();
+        let m = Module::new(&engine, &kernel.wasm).map_err(|e| Failure::Load(e.to_string()))?;
+        self.modules.insert(kernel.hash, (engine.clone(), m.clone()));
+        Ok((engine, m))
     }
 
     /// One `kernel_run`. Reports 0 ticks: this engine does not count them.
     pub fn run(&mut self, host: &mut Host, kernel: &Kernel, tick_limit: u64) -> RunResult {
-        let module = match self.module(kernel) {
+        let (engine, module) = match self.module(kernel) {
             Ok(m) => m,
             Err(f) => return (0, Some(f)),
         };
         // A fresh store per call, so instances of earlier calls are freed.
-        let mut store = Store::new(self.engine.clone());
+        let mut store = Store::new(engine);
         let env = FunctionEnv::new(&mut store, Env { host: std::mem::take(host), memory: None });
         let failure = call(&mut store, &env, &module, kernel, tick_limit).err();
         *host = std::mem::take(&mut env.as_mut(&mut store).host);

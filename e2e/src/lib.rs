@@ -1,0 +1,146 @@
+//! Helpers for the end-to-end tests: building the kernels for wasm32 and
+//! running them through the runner.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    sync::OnceLock,
+};
+
+use host::{Hash, InboxMessage, RollupMetadata};
+use pvm_runner::{
+    EngineKind, LevelOutcome, Runner, RunnerConfig, inbox_file::FileLevel,
+    runner::DEFAULT_ROLLUP_ADDRESS,
+};
+
+/// The kernels of the workspace, by package name and file stem.
+pub const KERNELS: [(&str, &str); 3] =
+    [("zkos-kernel", "zkos_kernel"), ("echo-kernel", "echo_kernel"), ("counter-kernel", "counter_kernel")];
+
+fn workspace_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root)
+}
+
+/// `rustc` flags that make the kernels' bytes independent of where the
+/// checkout and the cargo home lie (panic messages embed source paths), so
+/// roots and ticks are the same on every machine.
+fn reproducible_rustflags(root: &Path) -> String {
+    let mut flags = vec![format!("--remap-path-prefix={}=/zkos", root.display())];
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|_| std::env::var("HOME").map(|h| Path::new(&h).join(".cargo")));
+    if let Ok(home) = home {
+        flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
+    }
+    flags.join("\x1f")
+}
+
+/// Builds every kernel for `wasm32-unknown-unknown` (release) once per test
+/// process, in a target directory of their own so the build never waits on
+/// the lock of the `cargo test` that runs us; returns that directory.
+pub fn kernels_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = workspace_root();
+        let target = root.join("target").join("e2e-kernels");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.current_dir(&root)
+            .env("CARGO_ENCODED_RUSTFLAGS", reproducible_rustflags(&root))
+            .args(["build", "--release", "--locked", "--target", "wasm32-unknown-unknown"])
+            .arg("--target-dir")
+            .arg(&target);
+        for (package, _) in KERNELS {
+            cmd.args(["-p", package]);
+        }
+        let status = cmd.status().expect("cargo runs");
+        assert!(status.success(), "building the kernels for wasm32 failed");
+        target.join("wasm32-unknown-unknown").join("release")
+    })
+}
+
+/// The path of a built kernel (`echo_kernel`, `counter_kernel`, `zkos_kernel`).
+pub fn kernel_path(stem: &str) -> PathBuf {
+    kernels_dir().join(format!("{stem}.wasm"))
+}
+
+/// The bytes of a built kernel.
+pub fn kernel(stem: &str) -> Vec<u8> {
+    let path = kernel_path(stem);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The metadata every test rollup uses.
+pub fn metadata() -> RollupMetadata {
+    RollupMetadata { address: DEFAULT_ROLLUP_ADDRESS, origination_level: 0 }
+}
+
+/// An in-memory runner with `wasm` originated.
+pub fn runner(engine: EngineKind, tick_limit: u64, wasm: Vec<u8>) -> Runner {
+    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit }).expect("in-memory state");
+    r.originate(wasm, metadata()).expect("valid kernel");
+    r
+}
+
+/// Wraps `messages` as level `level` the way the CLI does.
+pub fn level(level: u32, messages: &[InboxMessage]) -> Vec<Vec<u8>> {
+    FileLevel { timestamp: None, messages: messages.to_vec() }.encode(level)
+}
+
+/// What a level left behind, for comparing engines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    /// The level.
+    pub level: u32,
+    /// The state root.
+    pub root: Hash,
+    /// The outbox.
+    pub outbox: Vec<Vec<u8>>,
+    /// How many kernel_run calls, and which failed (by index).
+    pub runs: usize,
+    /// Indices of failed runs.
+    pub failed: Vec<usize>,
+}
+
+impl From<&LevelOutcome> for Observed {
+    fn from(o: &LevelOutcome) -> Self {
+        Self {
+            level: o.report.level,
+            root: o.root,
+            outbox: o.report.outbox.clone(),
+            runs: o.report.runs.len(),
+            failed: o
+                .report
+                .runs
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.failure.is_some())
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+}
+
+/// Runs `levels` on a fresh runner of each engine, returning what each saw.
+pub fn run_both(
+    wasm: &[u8],
+    tick_limit: u64,
+    preimages: &[Vec<u8>],
+    levels: &[Vec<InboxMessage>],
+) -> [Vec<(Observed, LevelOutcome)>; 2] {
+    [EngineKind::Fast, EngineKind::Pvm].map(|engine| {
+        let mut r = runner(engine, tick_limit, wasm.to_vec());
+        for p in preimages {
+            r.add_preimage(p.clone());
+        }
+        levels
+            .iter()
+            .enumerate()
+            .map(|(i, msgs)| {
+                let o = r.run_level(level(i as u32 + 1, msgs)).expect("level runs");
+                (Observed::from(&o), o)
+            })
+            .collect()
+    })
+}

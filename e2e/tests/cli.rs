@@ -1,0 +1,172 @@
+//! The CLI as a user runs it: output snapshots, errors, and a state
+//! directory that survives SIGKILL.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Command, Output, Stdio},
+};
+
+use e2e::kernel_path;
+
+fn cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pvm-runner-e2e"))
+}
+
+fn run(args: &[&str]) -> Output {
+    cli().args(args).output().expect("the CLI starts")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, contents: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+const INBOX: &str = r#"[
+  [{"external_text": "hello"}],
+  [{"external_text": "burn 10"}, {"external": "0a0b"}],
+  {"timestamp": 1700000100, "messages": []}
+]"#;
+
+#[test]
+fn run_prints_each_level_identically_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = write(dir.path(), "inbox.json", INBOX);
+    let kernel = kernel_path("counter_kernel");
+    let kernel = kernel.to_str().unwrap();
+    let mut outputs = Vec::new();
+    for engine in ["fast", "pvm"] {
+        let o = run(&["run", "--kernel", kernel, "--inbox", &inbox, "--engine", engine, "--json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let lines: Vec<serde_json::Value> =
+            stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 3);
+        outputs.push(lines);
+    }
+    for (f, p) in outputs[0].iter().zip(&outputs[1]) {
+        assert_eq!(f["state_root"], p["state_root"]);
+        assert_eq!(f["outbox"], p["outbox"]);
+        assert_eq!(f["outbox_commitment"], p["outbox_commitment"]);
+    }
+    // The text a person reads, with the pvm engine's ticks.
+    let o = run(&["run", "--kernel", kernel, "--inbox", &inbox, "--engine", "pvm"]);
+    assert!(o.status.success());
+    insta::assert_snapshot!("counter_pvm_text", stdout(&o));
+    assert!(stderr(&o).contains("counter: burned 10 rounds"), "debug output on stderr");
+}
+
+#[test]
+fn an_invalid_kernel_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = write(dir.path(), "inbox.json", "[[]]");
+    let not_wasm = write(dir.path(), "k.wasm", "definitely not wasm");
+    let o = run(&["run", "--kernel", &not_wasm, "--inbox", &inbox]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("invalid WebAssembly"), "{}", stderr(&o));
+    let no_entry = dir.path().join("empty.wasm");
+    std::fs::write(&no_entry, wat::parse_str("(module (memory (export \"m\") 1))").unwrap()).unwrap();
+    let o = run(&["run", "--kernel", no_entry.to_str().unwrap(), "--inbox", &inbox]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no entry point"), "{}", stderr(&o));
+    let o = run(&["run", "--kernel", "/no/such/file.wasm", "--inbox", &inbox]);
+    assert!(stderr(&o).contains("cannot read the kernel"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_inbox_files_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let kernel = kernel_path("echo_kernel");
+    let kernel = kernel.to_str().unwrap();
+    let state = dir.path().join("state");
+    let cases = [
+        ("not json", "inbox file is not valid"),
+        (r#"[[{"external": "xyz"}]]"#, "level 1 (index 0 in the file), message 0: external"),
+        (r#"[[], [{"payload": "Pair 1", "sender": "KT1nope"}]]"#, "level 2 (index 1 in the file), message 0: sender"),
+        (r#"[[{"external_text": 5}]]"#, "inbox file is not valid"),
+    ];
+    for (i, (contents, expected)) in cases.into_iter().enumerate() {
+        let inbox = write(dir.path(), &format!("bad{i}.json"), contents);
+        let o = run(&["run", "--kernel", kernel, "--inbox", &inbox, "--state", state.to_str().unwrap()]);
+        assert!(!o.status.success(), "{contents}");
+        assert!(stderr(&o).contains(expected), "{contents}: {}", stderr(&o));
+        assert!(!state.exists(), "nothing was written for a bad inbox");
+    }
+}
+
+#[test]
+fn a_state_killed_mid_run_reopens_at_a_committed_level_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    // Enough levels that the run is still going when we kill it.
+    let levels: Vec<String> =
+        (0..400).map(|i| format!(r#"[{{"external_text": "burn {}"}}]"#, 20_000 + i)).collect();
+    let inbox = write(dir.path(), "long.json", &format!("[{}]", levels.join(",")));
+    let kernel = kernel_path("counter_kernel");
+    let kernel = kernel.to_str().unwrap();
+
+    // The reference: the whole run, uninterrupted, in memory.
+    let full = run(&["run", "--kernel", kernel, "--inbox", &inbox, "--engine", "pvm", "--json"]);
+    assert!(full.status.success(), "{}", stderr(&full));
+    let reference: Vec<serde_json::Value> =
+        stdout(&full).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(reference.len(), 400);
+
+    let state = dir.path().join("state");
+    let state = state.to_str().unwrap();
+    let mut child = cli()
+        .args(["run", "--kernel", kernel, "--inbox", &inbox, "--engine", "pvm", "--json", "--state", state])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for _ in 0..20 {
+        lines.next().unwrap().unwrap();
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let o = run(&["inspect", "--state", state, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let committed = summary["next_level"].as_u64().unwrap() - 1;
+    assert!((20..400).contains(&committed), "killed after {committed} levels");
+    assert_eq!(summary["state_root"], reference[committed as usize - 1]["state_root"]);
+
+    let resumed = run(&["run", "--inbox", &inbox, "--engine", "pvm", "--json", "--state", state]);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert!(stderr(&resumed).contains("resuming"));
+    let rest: Vec<serde_json::Value> =
+        stdout(&resumed).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rest.len(), 400 - committed as usize);
+    assert_eq!(rest.last().unwrap()["state_root"], reference[399]["state_root"]);
+}
+
+#[test]
+fn inspect_reads_values_and_children() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = write(dir.path(), "inbox.json", r#"[[{"external_text": "x"}]]"#);
+    let state = dir.path().join("s");
+    let state = state.to_str().unwrap();
+    let kernel = kernel_path("counter_kernel");
+    let o = run(&["run", "--kernel", kernel.to_str().unwrap(), "--inbox", &inbox, "--state", state]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["inspect", "--state", state, "/counter"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "/counter/externals\n/counter/levels\n");
+    let o = run(&["inspect", "--state", state, "/counter/levels"]);
+    assert_eq!(stdout(&o), "value (8 bytes): 0100000000000000\n");
+    let o = run(&["inspect", "--state", state, "/nothing"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("nothing at /nothing"));
+    let o = run(&["inspect", "--state", dir.path().join("none").to_str().unwrap()]);
+    assert!(stderr(&o).contains("holds no state"));
+}

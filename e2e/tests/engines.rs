@@ -1,0 +1,49 @@
+//! Both engines give identical roots and outboxes.
+
+use e2e::{kernel, run_both};
+use host::InboxMessage;
+use pvm_runner::runner::DEFAULT_TICK_LIMIT;
+
+fn ext(s: &str) -> InboxMessage {
+    InboxMessage::External(s.as_bytes().to_vec())
+}
+
+fn framed(payload: &[u8]) -> InboxMessage {
+    InboxMessage::External([&[0u8][..], &[0x5a; 20], payload].concat())
+}
+
+fn assert_agree(stem: &str, levels: &[Vec<InboxMessage>]) -> Vec<host::Hash> {
+    let [fast, pvm] = run_both(&kernel(stem), DEFAULT_TICK_LIMIT, &[], levels);
+    assert_eq!(fast.len(), levels.len());
+    let mut roots = Vec::new();
+    for ((f, _), (p, outcome)) in fast.iter().zip(&pvm) {
+        assert_eq!(f, p, "{stem}: engines disagree at level {}", f.level);
+        assert!(f.failed.is_empty(), "{stem}: level {} failed: {:?}", f.level, outcome.report.runs);
+        assert!(outcome.report.ticks() > 0, "pvm counts ticks");
+        roots.push(p.root);
+    }
+    roots
+}
+
+#[test]
+fn echo_agrees_and_echoes() {
+    let levels = vec![vec![ext("a"), ext("bb")], vec![], vec![ext("ccc")]];
+    assert_agree("echo_kernel", &levels);
+    let [_, pvm] = run_both(&kernel("echo_kernel"), DEFAULT_TICK_LIMIT, &[], &levels);
+    assert_eq!(pvm[0].0.outbox, vec![b"a".to_vec(), b"bb".to_vec()]);
+    assert_eq!(pvm[2].0.outbox, vec![b"ccc".to_vec()]);
+}
+
+#[test]
+fn counter_agrees_and_changes_the_root_every_level() {
+    let levels = vec![vec![ext("x")], vec![ext("burn 1000"), ext("y")], vec![]];
+    let roots = assert_agree("counter_kernel", &levels);
+    assert_ne!(roots[0], roots[1]);
+    assert_ne!(roots[1], roots[2]);
+}
+
+#[test]
+fn os_kernel_skeleton_agrees() {
+    let levels = vec![vec![framed(b"tx"), ext("for someone else")], vec![InboxMessage::Raw(vec![7])]];
+    assert_agree("zkos_kernel", &levels);
+}

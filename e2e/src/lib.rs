@@ -14,8 +14,11 @@ use pvm_runner::{
 };
 
 /// The kernels of the workspace, by package name and file stem.
-pub const KERNELS: [(&str, &str); 3] =
-    [("zkos-kernel", "zkos_kernel"), ("echo-kernel", "echo_kernel"), ("counter-kernel", "counter_kernel")];
+pub const KERNELS: [(&str, &str); 3] = [
+    ("zkos-kernel", "zkos_kernel"),
+    ("echo-kernel", "echo_kernel"),
+    ("counter-kernel", "counter_kernel"),
+];
 
 fn workspace_root() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

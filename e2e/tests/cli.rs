@@ -73,7 +73,8 @@ fn an_invalid_kernel_is_refused_with_a_clear_error() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("invalid WebAssembly"), "{}", stderr(&o));
     let no_entry = dir.path().join("empty.wasm");
-    std::fs::write(&no_entry, wat::parse_str("(module (memory (export \"m\") 1))").unwrap()).unwrap();
+    std::fs::write(&no_entry, wat::parse_str("(module (memory (export \"m\") 1))").unwrap())
+        .unwrap();
     let o = run(&["run", "--kernel", no_entry.to_str().unwrap(), "--inbox", &inbox]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("no entry point"), "{}", stderr(&o));
@@ -90,12 +91,23 @@ fn bad_inbox_files_are_refused_before_anything_runs() {
     let cases = [
         ("not json", "inbox file is not valid"),
         (r#"[[{"external": "xyz"}]]"#, "level 1 (index 0 in the file), message 0: external"),
-        (r#"[[], [{"payload": "Pair 1", "sender": "KT1nope"}]]"#, "level 2 (index 1 in the file), message 0: sender"),
+        (
+            r#"[[], [{"payload": "Pair 1", "sender": "KT1nope"}]]"#,
+            "level 2 (index 1 in the file), message 0: sender",
+        ),
         (r#"[[{"external_text": 5}]]"#, "inbox file is not valid"),
     ];
     for (i, (contents, expected)) in cases.into_iter().enumerate() {
         let inbox = write(dir.path(), &format!("bad{i}.json"), contents);
-        let o = run(&["run", "--kernel", kernel, "--inbox", &inbox, "--state", state.to_str().unwrap()]);
+        let o = run(&[
+            "run",
+            "--kernel",
+            kernel,
+            "--inbox",
+            &inbox,
+            "--state",
+            state.to_str().unwrap(),
+        ]);
         assert!(!o.status.success(), "{contents}");
         assert!(stderr(&o).contains(expected), "{contents}: {}", stderr(&o));
         assert!(!state.exists(), "nothing was written for a bad inbox");
@@ -122,7 +134,10 @@ fn a_state_killed_mid_run_reopens_at_a_committed_level_and_resumes() {
     let state = dir.path().join("state");
     let state = state.to_str().unwrap();
     let mut child = cli()
-        .args(["run", "--kernel", kernel, "--inbox", &inbox, "--engine", "pvm", "--json", "--state", state])
+        .args([
+            "run", "--kernel", kernel, "--inbox", &inbox, "--engine", "pvm", "--json", "--state",
+            state,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -157,7 +172,8 @@ fn inspect_reads_values_and_children() {
     let state = dir.path().join("s");
     let state = state.to_str().unwrap();
     let kernel = kernel_path("counter_kernel");
-    let o = run(&["run", "--kernel", kernel.to_str().unwrap(), "--inbox", &inbox, "--state", state]);
+    let o =
+        run(&["run", "--kernel", kernel.to_str().unwrap(), "--inbox", &inbox, "--state", state]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(&["inspect", "--state", state, "/counter"]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -43,7 +43,20 @@ fn counter_agrees_and_changes_the_root_every_level() {
 }
 
 #[test]
+fn engines_agree_on_failed_calls_too() {
+    // level 2's second run panics (a trap); level 3's burns past the limit
+    let levels = vec![vec![ext("a")], vec![ext("panic")], vec![ext("burn 100000000")], vec![]];
+    let [fast, pvm] = run_both(&kernel("counter_kernel"), 5_000_000, &[], &levels);
+    for ((f, _), (p, _)) in fast.iter().zip(&pvm) {
+        assert_eq!(f, p, "engines disagree at level {}", f.level);
+    }
+    assert_eq!(pvm[1].0.failed, vec![1]);
+    assert_eq!(pvm[2].0.failed, vec![0]);
+}
+
+#[test]
 fn os_kernel_skeleton_agrees() {
-    let levels = vec![vec![framed(b"tx"), ext("for someone else")], vec![InboxMessage::Raw(vec![7])]];
+    let levels =
+        vec![vec![framed(b"tx"), ext("for someone else")], vec![InboxMessage::Raw(vec![7])]];
     assert_agree("zkos_kernel", &levels);
 }

@@ -1,6 +1,8 @@
 //! End-to-end tests: the kernels built to wasm32, run through the runner
 //! (library and CLI) with both engines. One test binary, as wasmi does.
 
+#![allow(clippy::unwrap_used, reason = "a test fails loudly on a broken set-up")]
+
 mod cli;
 mod engines;
 mod pvm_rules;

@@ -87,10 +87,7 @@ fn running_out_of_ticks_rolls_the_call_back_and_the_next_level_runs() {
     }
     let (l2, outcome) = &pvm[1];
     assert_eq!(l2.failed, vec![1]);
-    assert_eq!(
-        outcome.report.runs[1].failure,
-        Some(host::control::Failure::OutOfTicks)
-    );
+    assert_eq!(outcome.report.runs[1].failure, Some(host::control::Failure::OutOfTicks));
     assert!(l2.outbox.is_empty(), "the failed call's outbox is discarded");
     // The level after runs normally; the failed call's writes are gone:
     // level 2's second run never finished, so the counter stays at 3 levels
@@ -102,15 +99,13 @@ fn running_out_of_ticks_rolls_the_call_back_and_the_next_level_runs() {
         r.run_level(level(i as u32 + 1, msgs)).unwrap();
     }
     assert_eq!(get(&r, "/counter/burning"), None, "the burning write was rolled back");
-    assert_eq!(
-        get(&r, "/readonly/kernel/env/stuck").as_deref(),
-        Some(&b"out of ticks"[..])
-    );
+    assert_eq!(get(&r, "/readonly/kernel/env/stuck").as_deref(), Some(&b"out of ticks"[..]));
 }
 
 #[test]
 fn invalid_kernels_are_refused_with_the_reason() {
-    let cases: [(&str, fn(&KernelError) -> bool); 6] = [
+    type Expect = fn(&KernelError) -> bool;
+    let cases: [(&str, Expect); 6] = [
         ("(module)", |e| matches!(e, KernelError::NoEntryPoint)),
         (
             r#"(module (memory (export "memory") 1) (func (export "kernel_run") (param i32)))"#,
@@ -136,7 +131,9 @@ fn invalid_kernels_are_refused_with_the_reason() {
         assert!(expected(&err), "{wat}: {err}");
     }
     // the old entry point name is accepted
-    let old = wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "kernel_next")))"#).unwrap();
+    let old =
+        wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "kernel_next")))"#)
+            .unwrap();
     assert_eq!(Kernel::new(old).unwrap().entry, "kernel_next");
 }
 

@@ -15,7 +15,9 @@
 //!    loaded) is what the PVM calls *stuck*: that call's writes to durable
 //!    storage and the outbox are discarded, the rest of the level's inputs are
 //!    dropped, and the next level starts from the state before the failed call.
-//!    The cause is recorded under `/readonly/kernel/env/stuck`.
+//!    The kind of cause (`trap`, `out of ticks`, `kernel could not be
+//!    loaded`) is recorded under `/readonly/kernel/env/stuck`; the engine's
+//!    own wording stays out of the state so every engine reaches the same root.
 //! 5. Inputs the kernel did not read when the level ends are lost.
 
 use alloc::{string::String, vec::Vec};
@@ -38,6 +40,19 @@ pub enum Failure {
     OutOfTicks,
     /// The kernel in `/kernel/boot.wasm` could not be loaded.
     Load(String),
+}
+
+impl Failure {
+    /// The cause as the state records it: the kind only, because engines
+    /// word their traps differently and the state must not depend on the
+    /// engine.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Failure::Trap(_) => "trap",
+            Failure::OutOfTicks => "out of ticks",
+            Failure::Load(_) => "kernel could not be loaded",
+        }
+    }
 }
 
 impl core::fmt::Display for Failure {
@@ -106,7 +121,7 @@ pub fn run_level(
         if let Some(f) = &failure {
             host.durable = durable_before;
             host.outbox.truncate(outbox_before);
-            set_readonly(host, STUCK_PATH, alloc::format!("{f}").into_bytes());
+            set_readonly(host, STUCK_PATH, f.kind().as_bytes().to_vec());
             runs.push(RunReport { ticks, failure });
             break;
         }
@@ -202,7 +217,7 @@ mod tests {
         assert_eq!(report.outbox, vec![b"out1".to_vec()]);
         assert!(h.durable.get(Path::new(b"/first").unwrap()).is_some());
         assert!(h.durable.get(Path::new(b"/second").unwrap()).is_none());
-        assert_eq!(h.durable.get(Path::new(STUCK_PATH).unwrap()), Some(&b"trap: unreachable"[..]));
+        assert_eq!(h.durable.get(Path::new(STUCK_PATH).unwrap()), Some(&b"trap"[..]));
         assert_eq!(h.inbox.remaining(), 0, "the rest of the level is dropped");
     }
 }

@@ -131,7 +131,7 @@ fn a_panicking_run_is_rolled_back_like_a_trap() {
     assert!(report.outbox.is_empty());
     assert!(report.runs[0].failure.is_some());
     // only the runner's stuck marker differs from before
-    assert_eq!(mock.get(b"/readonly/kernel/env/stuck"), Some(b"trap: kernel bug".to_vec()));
+    assert_eq!(mock.get(b"/readonly/kernel/env/stuck"), Some(b"trap".to_vec()));
     mock.host_mut().durable.delete(host::Path::new(b"/readonly").unwrap());
     assert_eq!(mock.root(), root);
 }

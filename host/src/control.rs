@@ -115,16 +115,17 @@ pub fn run_level(
     let mut too_many_reboots = false;
     loop {
         host.clear_reboot();
-        let durable_before = host.durable.clone();
+        host.durable.checkpoint();
         let outbox_before = host.outbox.messages().len();
         let (ticks, failure) = run(host);
         if let Some(f) = &failure {
-            host.durable = durable_before;
+            host.durable.rollback();
             host.outbox.truncate(outbox_before);
             set_readonly(host, STUCK_PATH, f.kind().as_bytes().to_vec());
             runs.push(RunReport { ticks, failure });
             break;
         }
+        host.durable.commit();
         runs.push(RunReport { ticks, failure: None });
         if !host.reboot_requested() {
             break;

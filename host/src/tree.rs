@@ -141,6 +141,8 @@ impl Node {
 #[derive(Debug, Clone, Default)]
 pub struct Durable {
     root: Node,
+    /// While a checkpoint is open: how to undo each change since, in order.
+    journal: Option<Vec<Undo>>,
     /// Paths whose value or subtree changed since the last
     /// [`Durable::take_touched`]: what a persistent store must rewrite.
     touched: BTreeSet<Vec<u8>>,
@@ -149,6 +151,15 @@ pub struct Durable {
 /// Where a write of `len` bytes at `offset` ends, if the value may be that big.
 fn value_end(offset: usize, len: usize) -> Result<usize, HostError> {
     offset.checked_add(len).filter(|end| *end <= MAX_VALUE_SIZE).ok_or(HostError::ValueSizeExceeded)
+}
+
+/// How to undo one change.
+#[derive(Debug, Clone)]
+enum Undo {
+    /// Put this value (or none) back at the path.
+    Value(Vec<u8>, Option<Vec<u8>>),
+    /// Put this subtree (or nothing) back at the path.
+    Subtree(Vec<u8>, Option<Node>),
 }
 
 fn steps_of(path: Path<'_>) -> Vec<&[u8]> {
@@ -203,6 +214,7 @@ impl Durable {
         }
         let end = value_end(offset, bytes.len())?;
         self.touch(path);
+        self.journal_value(path);
         self.root.update(&steps_of(path), true, |node| {
             let value = node.value.get_or_insert_with(Vec::new);
             if end > value.len() {
@@ -219,6 +231,7 @@ impl Durable {
             return Err(HostError::ValueSizeExceeded);
         }
         self.touch(path);
+        self.journal_value(path);
         self.root.update(&steps_of(path), true, |node| node.value = Some(value));
         Ok(())
     }
@@ -227,12 +240,14 @@ impl Durable {
     /// not an error.
     pub fn delete(&mut self, path: Path<'_>) {
         self.touch(path);
-        self.root.update(&steps_of(path), false, |node| *node = Node::default());
+        let old = self.root.update(&steps_of(path), false, core::mem::take);
+        self.journal_subtree(path, old);
     }
 
     /// Removes the value at `path`, keeping what lies below it.
     pub fn delete_value(&mut self, path: Path<'_>) {
         self.touch(path);
+        self.journal_value(path);
         self.root.update(&steps_of(path), false, |node| node.value = None);
     }
 
@@ -253,7 +268,8 @@ impl Durable {
     pub fn copy(&mut self, from: Path<'_>, to: Path<'_>) -> Result<(), HostError> {
         let node = self.root.get(from).ok_or(HostError::NotANode)?.clone();
         self.touch(to);
-        self.root.update(&steps_of(to), true, |dst| *dst = node);
+        let old = self.root.update(&steps_of(to), true, |dst| core::mem::replace(dst, node));
+        self.journal_subtree(to, old);
         Ok(())
     }
 
@@ -266,8 +282,55 @@ impl Durable {
             self.root.update(&steps_of(from), false, core::mem::take).ok_or(HostError::NotANode)?;
         self.touch(from);
         self.touch(to);
-        self.root.update(&steps_of(to), true, |dst| *dst = node);
+        self.journal_subtree(from, Some(node.clone()));
+        let old = self.root.update(&steps_of(to), true, |dst| core::mem::replace(dst, node));
+        self.journal_subtree(to, old);
         Ok(())
+    }
+
+    /// Starts recording changes so [`Durable::rollback`] can undo them; the
+    /// PVM's rollback of a failed `kernel_run` costs what the call changed,
+    /// not the size of the storage.
+    pub fn checkpoint(&mut self) {
+        self.journal = Some(Vec::new());
+    }
+
+    /// Keeps the changes since [`Durable::checkpoint`] and stops recording.
+    pub fn commit(&mut self) {
+        self.journal = None;
+    }
+
+    /// Undoes every change since [`Durable::checkpoint`] and stops recording.
+    pub fn rollback(&mut self) {
+        let Some(journal) = self.journal.take() else { return };
+        for undo in journal.into_iter().rev() {
+            match undo {
+                Undo::Value(path, old) => {
+                    let Ok(p) = Path::new(&path) else { continue };
+                    self.root.update(&steps_of(p), true, |n| n.value = old);
+                }
+                Undo::Subtree(path, old) => {
+                    let Ok(p) = Path::new(&path) else { continue };
+                    let old = old.unwrap_or_default();
+                    self.root.update(&steps_of(p), true, |n| *n = old);
+                }
+            }
+        }
+    }
+
+    fn journal_value(&mut self, path: Path<'_>) {
+        if self.journal.is_some() {
+            let old = self.get(path).map(<[u8]>::to_vec);
+            if let Some(j) = &mut self.journal {
+                j.push(Undo::Value(path.as_bytes().to_vec(), old));
+            }
+        }
+    }
+
+    fn journal_subtree(&mut self, path: Path<'_>, old: Option<Node>) {
+        if let Some(j) = &mut self.journal {
+            j.push(Undo::Subtree(path.as_bytes().to_vec(), old.filter(|n| !n.is_empty())));
+        }
     }
 
     fn touch(&mut self, path: Path<'_>) {
@@ -442,6 +505,33 @@ mod tests {
         let t: Vec<_> = d.take_touched().into_iter().collect();
         assert_eq!(t, vec![b"/a/b".to_vec(), b"/c".to_vec(), b"/e".to_vec(), b"/x".to_vec()]);
         assert!(d.take_touched().is_empty());
+    }
+
+    #[test]
+    fn rollback_undoes_every_kind_of_change() {
+        let mut d = Durable::new();
+        d.write(p("/a/b"), 0, b"1").unwrap();
+        d.write(p("/a"), 0, b"0").unwrap();
+        d.write(p("/c/d"), 0, b"2").unwrap();
+        let before = d.root();
+        let values = d.values();
+        d.checkpoint();
+        d.write(p("/a/b"), 1, b"more").unwrap();
+        d.set(p("/new/x"), b"n".to_vec()).unwrap();
+        d.delete_value(p("/a"));
+        d.copy(p("/a"), p("/c")).unwrap();
+        d.move_to(p("/c"), p("/e/f")).unwrap();
+        d.delete(p("/a"));
+        d.root();
+        d.rollback();
+        assert_eq!(d.values(), values);
+        assert_eq!(d.root(), before);
+        // after a commit, nothing is undone
+        d.checkpoint();
+        d.delete(p("/c"));
+        d.commit();
+        d.rollback();
+        assert_eq!(d.get(p("/c/d")), None);
     }
 
     #[test]

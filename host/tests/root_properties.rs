@@ -86,3 +86,80 @@ proptest! {
         prop_assert_eq!(chunked.root(), whole.root());
     }
 }
+
+#[derive(Debug, Clone)]
+enum Op {
+    Set(Vec<u8>, Vec<u8>),
+    Write(Vec<u8>, usize, Vec<u8>),
+    Delete(Vec<u8>),
+    DeleteValue(Vec<u8>),
+    Copy(Vec<u8>, Vec<u8>),
+    Move(Vec<u8>, Vec<u8>),
+}
+
+fn ops() -> impl Strategy<Value = Vec<Op>> {
+    let value = || prop::collection::vec(any::<u8>(), 0..20);
+    let op = prop_oneof![
+        (path_strategy(), value()).prop_map(|(p, v)| Op::Set(p, v)),
+        (path_strategy(), 0usize..25, value()).prop_map(|(p, o, v)| Op::Write(p, o, v)),
+        path_strategy().prop_map(Op::Delete),
+        path_strategy().prop_map(Op::DeleteValue),
+        (path_strategy(), path_strategy()).prop_map(|(a, b)| Op::Copy(a, b)),
+        (path_strategy(), path_strategy()).prop_map(|(a, b)| Op::Move(a, b)),
+    ];
+    prop::collection::vec(op, 0..30)
+}
+
+fn apply(d: &mut Durable, op: &Op) {
+    fn p(b: &[u8]) -> Path<'_> {
+        Path::new(b).unwrap()
+    }
+    // Errors (a write past the end, a copy of nothing) change nothing.
+    let _ = match op {
+        Op::Set(a, v) => d.set(p(a), v.clone()),
+        Op::Write(a, o, v) => d.write(p(a), *o, v),
+        Op::Delete(a) => {
+            d.delete(p(a));
+            Ok(())
+        }
+        Op::DeleteValue(a) => {
+            d.delete_value(p(a));
+            Ok(())
+        }
+        Op::Copy(a, b) => d.copy(p(a), p(b)),
+        Op::Move(a, b) => d.move_to(p(a), p(b)),
+    };
+}
+
+proptest! {
+    #[test]
+    fn rollback_restores_contents_and_root(base in writes(), changes in ops()) {
+        let mut d = Durable::new();
+        for (p, v) in &base {
+            d.set(Path::new(p).unwrap(), v.clone()).unwrap();
+        }
+        let root = d.root();
+        let values = d.values();
+        d.checkpoint();
+        for op in &changes {
+            apply(&mut d, op);
+        }
+        d.rollback();
+        prop_assert_eq!(d.values(), values);
+        prop_assert_eq!(d.root(), root);
+    }
+
+    #[test]
+    fn any_history_hashes_like_its_final_contents(changes in ops()) {
+        let mut d = Durable::new();
+        for op in &changes {
+            apply(&mut d, op);
+            d.root();
+        }
+        let mut fresh = Durable::new();
+        for (p, v) in d.values() {
+            fresh.set(Path::new(&p).unwrap(), v).unwrap();
+        }
+        prop_assert_eq!(d.root(), fresh.root());
+    }
+}

@@ -2,15 +2,16 @@
 //! kernel and the same level, side by side in one run.
 //!
 //! `cargo bench -p zkos-e2e --bench engines`. Each iteration runs one whole
-//! level (all its `kernel_run` calls, the commit to an in-memory redb state
-//! included for the runner engines). The ticks of each level under `pvm` are
-//! printed before the measurements.
+//! level (all its `kernel_run` calls) through `host::control::run_level`, the
+//! same control flow for all three; state persistence is left out so only
+//! the engines differ. The ticks of each level under `pvm` are printed before
+//! the measurements.
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use e2e::{kernel, level, runner};
-use host::InboxMessage;
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use e2e::{kernel, level, metadata};
+use host::{Durable, Host, InboxMessage, control::run_level};
 use mock_host::MockHost;
-use pvm_runner::{EngineKind, runner::DEFAULT_TICK_LIMIT};
+use pvm_runner::{EngineKind, Kernel, engine::Engine, runner::DEFAULT_TICK_LIMIT};
 
 struct Scenario {
     name: &'static str,
@@ -42,28 +43,45 @@ fn bench(c: &mut Criterion) {
     for s in scenarios() {
         let wasm = kernel(s.stem);
         let msgs = level(1, &s.messages);
-        {
-            let mut r = runner(EngineKind::Pvm, DEFAULT_TICK_LIMIT, wasm.clone());
-            let o = r.run_level(msgs.clone()).expect("level runs");
-            eprintln!(
-                "{}: {} kernel_run calls, {} ticks per level (pvm)",
-                s.name,
-                o.report.runs.len(),
-                o.report.ticks()
-            );
+        let kernel = Kernel::new(wasm).expect("valid kernel");
+        let fresh = || Host::new(Durable::new(), metadata());
+        let mut engines = [("fast", EngineKind::Fast), ("pvm", EngineKind::Pvm)]
+            .map(|(name, kind)| (name, Engine::new(kind)));
+        for (_, engine) in &mut engines {
+            // compile and warm the module cache outside the measurement
+            let r = run_level(&mut fresh(), 1, msgs.clone(), |h| {
+                engine.run(h, &kernel, DEFAULT_TICK_LIMIT)
+            });
+            assert!(r.runs.iter().all(|r| r.failure.is_none()));
+            if r.ticks() > 0 {
+                eprintln!(
+                    "{}: {} kernel_run calls, {} ticks per level (pvm)",
+                    s.name,
+                    r.runs.len(),
+                    r.ticks()
+                );
+            }
         }
         let mut group = c.benchmark_group(s.name);
-        group.sample_size(20);
-        let mut mock = MockHost::default();
+        group.sample_size(30);
+        // Each iteration starts from a fresh, empty rollup (set-up not timed),
+        // so nothing accumulates across iterations.
         group.bench_function("native", |b| {
-            b.iter(|| mock.run_raw_level(msgs.clone(), s.native));
+            b.iter_batched(
+                || (MockHost::default(), msgs.clone()),
+                |(mut mock, m)| mock.run_raw_level(m, s.native),
+                BatchSize::SmallInput,
+            );
         });
-        for (name, engine) in [("fast", EngineKind::Fast), ("pvm", EngineKind::Pvm)] {
-            let mut r = runner(engine, DEFAULT_TICK_LIMIT, wasm.clone());
-            // compile and warm the module cache outside the measurement
-            r.run_level(msgs.clone()).expect("level runs");
-            group.bench_function(name, |b| {
-                b.iter(|| r.run_level(msgs.clone()).expect("level runs"));
+        for (name, engine) in &mut engines {
+            group.bench_function(*name, |b| {
+                b.iter_batched(
+                    || (fresh(), msgs.clone()),
+                    |(mut host, m)| {
+                        run_level(&mut host, 1, m, |h| engine.run(h, &kernel, DEFAULT_TICK_LIMIT))
+                    },
+                    BatchSize::SmallInput,
+                );
             });
         }
         group.finish();

@@ -96,6 +96,20 @@ impl LevelReport {
     pub fn ticks(&self) -> u64 {
         self.runs.iter().map(|r| r.ticks).sum()
     }
+
+    /// The ticks of each call, in order.
+    pub fn ticks_per_run(&self) -> Vec<u64> {
+        self.runs.iter().map(|r| r.ticks).collect()
+    }
+
+    /// The failed calls: index and cause.
+    pub fn failures(&self) -> Vec<(usize, String)> {
+        self.runs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.failure.as_ref().map(|f| (i, alloc::format!("{f}"))))
+            .collect()
+    }
 }
 
 /// The outcome of one call as an engine reports it: ticks used, and the

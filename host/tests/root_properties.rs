@@ -1,6 +1,8 @@
 //! Property tests of the state commitment: the root is a function of the
 //! stored contents only.
 
+#![allow(clippy::unwrap_used, reason = "a property test fails loudly on a broken set-up")]
+
 use host::{Durable, Path};
 use proptest::prelude::*;
 

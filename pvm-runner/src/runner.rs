@@ -172,13 +172,8 @@ impl Runner {
             outbox_messages: report.outbox.len(),
             messages_total: report.messages_total,
             messages_read: report.messages_read,
-            ticks: report.runs.iter().map(|r| r.ticks).collect(),
-            failures: report
-                .runs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| r.failure.as_ref().map(|f| (i, f.to_string())))
-                .collect(),
+            ticks: report.ticks_per_run(),
+            failures: report.failures(),
         };
         self.state.commit_level(
             &mut self.host.durable,

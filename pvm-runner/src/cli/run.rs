@@ -83,13 +83,8 @@ impl From<&LevelOutcome> for LevelLine {
             level: r.level,
             messages_read: r.messages_read,
             messages_total: r.messages_total,
-            ticks: r.runs.iter().map(|r| r.ticks).collect(),
-            failures: r
-                .runs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| r.failure.as_ref().map(|f| (i, f.to_string())))
-                .collect(),
+            ticks: r.ticks_per_run(),
+            failures: r.failures(),
             refused_upgrades: o.refused_upgrades.clone(),
             outbox: r.outbox.iter().map(hex::encode).collect(),
             outbox_commitment: hex::encode(o.outbox_commitment),

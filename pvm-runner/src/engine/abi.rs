@@ -102,6 +102,16 @@ impl HostFn {
         }
     }
 
+    /// Its parameter and result types in an engine's own type enum.
+    pub fn signature<T: Copy>(self, i32: T, i64: T) -> (Vec<T>, Vec<T>) {
+        let results = match self.ret() {
+            Ret::None => vec![],
+            Ret::I32 => vec![i32],
+            Ret::I64 => vec![i64],
+        };
+        (vec![i32; self.params()], results)
+    }
+
     /// What it returns.
     pub fn ret(self) -> Ret {
         match self {

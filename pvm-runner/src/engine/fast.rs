@@ -111,12 +111,7 @@ fn call(
 }
 
 fn host_function(store: &mut Store, env: &FunctionEnv<Env>, f: HostFn) -> Function {
-    let params = vec![Type::I32; f.params()];
-    let results = match f.ret() {
-        Ret::None => vec![],
-        Ret::I32 => vec![Type::I32],
-        Ret::I64 => vec![Type::I64],
-    };
+    let (params, results) = f.signature(Type::I32, Type::I64);
     let ty = FunctionType::new(params, results);
     Function::new_with_env(
         store,

@@ -40,12 +40,7 @@ impl PvmEngine {
         let engine = wasmi::Engine::new(&config);
         let mut linker = Linker::new(&engine);
         for f in HostFn::ALL {
-            let params = vec![ValType::I32; f.params()];
-            let results = match f.ret() {
-                Ret::None => vec![],
-                Ret::I32 => vec![ValType::I32],
-                Ret::I64 => vec![ValType::I64],
-            };
+            let (params, results) = f.signature(ValType::I32, ValType::I64);
             let ty = FuncType::new(params, results);
             // Names are unique, so defining them cannot clash.
             let _ = linker.func_new(

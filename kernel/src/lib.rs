@@ -15,5 +15,6 @@
 //! | `/zkos/levels` | u64 LE: levels processed since genesis |
 
 pub mod bootloader;
+pub mod tx;
 
 kernel_entry::entry!(bootloader::run);

@@ -41,24 +41,27 @@ fn reproducible_rustflags(root: &Path) -> String {
 
 /// Builds every kernel for `wasm32-unknown-unknown` (release) once per test
 /// process, in a target directory of their own so the build never waits on
-/// the lock of the `cargo test` that runs us; returns that directory.
+/// the lock of the `cargo test` that runs us; returns that directory. Each
+/// kernel is built on its own, so one kernel's dependencies cannot change
+/// another's features (and bytes).
 pub fn kernels_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let root = workspace_root();
         let target = root.join("target").join("e2e-kernels");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.current_dir(&root)
-            .env("CARGO_ENCODED_RUSTFLAGS", reproducible_rustflags(&root))
-            .args(["build", "--release", "--locked", "--target", "wasm32-unknown-unknown"])
-            .arg("--target-dir")
-            .arg(&target);
         for (package, _) in KERNELS {
-            cmd.args(["-p", package]);
+            let status = Command::new(&cargo)
+                .current_dir(&root)
+                .env("CARGO_ENCODED_RUSTFLAGS", reproducible_rustflags(&root))
+                .args(["build", "--release", "--locked", "--target", "wasm32-unknown-unknown"])
+                .arg("--target-dir")
+                .arg(&target)
+                .args(["-p", package])
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building {package} for wasm32 failed");
         }
-        let status = cmd.status().expect("cargo runs");
-        assert!(status.success(), "building the kernels for wasm32 failed");
         target.join("wasm32-unknown-unknown").join("release")
     })
 }

@@ -60,7 +60,11 @@ fn run_prints_each_level_identically_on_both_engines() {
     // The text a person reads, with the pvm engine's ticks.
     let o = run(&["run", "--kernel", kernel, "--inbox", &inbox, "--engine", "pvm"]);
     assert!(o.status.success());
-    insta::assert_snapshot!("counter_pvm_text", stdout(&o));
+    // Roots cover the kernel's bytes, which change with any dependency
+    // bump; the engines' agreement on them is asserted above.
+    insta::with_settings!({filters => vec![(r"root [0-9a-f]{64}", "root [root]")]}, {
+        insta::assert_snapshot!("counter_pvm_text", stdout(&o));
+    });
     assert!(stderr(&o).contains("counter: burned 10 rounds"), "debug output on stderr");
 }
 

@@ -55,8 +55,22 @@ fn engines_agree_on_failed_calls_too() {
 }
 
 #[test]
-fn os_kernel_skeleton_agrees() {
-    let levels =
-        vec![vec![framed(b"tx"), ext("for someone else")], vec![InboxMessage::Raw(vec![7])]];
+fn os_kernel_skeleton_agrees_and_checks_signed_transactions() {
+    use wallet::{Call, Wallet};
+    let alice = Wallet::from_seed(1);
+    let bob = Wallet::from_seed(2).address();
+    let chain = 0x5a4b;
+    let transfer = alice.sign_1559(chain, &Call::transfer(bob, 10), 0, 2, 1, 21_000);
+    let legacy = alice.sign_legacy(chain, &Call::transfer(bob, 10), 1, 2, 21_000);
+    let levels = vec![
+        vec![framed(&transfer), framed(&legacy), framed(b"not a transaction"), ext("elsewhere")],
+        vec![InboxMessage::Raw(vec![7])],
+    ];
     assert_agree("zkos_kernel", &levels);
+    let mut r = e2e::runner(pvm_runner::EngineKind::Pvm, DEFAULT_TICK_LIMIT, kernel("zkos_kernel"));
+    let o = r.run_level(e2e::level(1, &levels[0])).unwrap();
+    let counts = r.durable().get(host::Path::new(b"/zkos/head/counts").unwrap()).unwrap().to_vec();
+    let n = |i: usize| u32::from_le_bytes(counts[i * 4..i * 4 + 4].try_into().unwrap());
+    assert_eq!((n(2), n(5), n(6)), (3, 2, 1), "3 framed: 2 transactions, 1 refused");
+    assert!(String::from_utf8_lossy(&o.debug).contains("transaction refused"));
 }

@@ -105,7 +105,7 @@ fn running_out_of_ticks_rolls_the_call_back_and_the_next_level_runs() {
 #[test]
 fn invalid_kernels_are_refused_with_the_reason() {
     type Expect = fn(&KernelError) -> bool;
-    let cases: [(&str, Expect); 6] = [
+    let cases: [(&str, Expect); 7] = [
         ("(module)", |e| matches!(e, KernelError::NoEntryPoint)),
         (
             r#"(module (memory (export "memory") 1) (func (export "kernel_run") (param i32)))"#,
@@ -121,15 +121,21 @@ fn invalid_kernels_are_refused_with_the_reason() {
             |e| matches!(e, KernelError::HostFunctionType { .. }),
         ),
         (
-            r#"(module (memory (export "memory") 1) (func (export "kernel_run") f32.const 1 drop))"#,
-            |e| matches!(e, KernelError::Invalid(_)),
+            r#"(module (memory (export "memory") 1) (func (export "kernel_run") f32.const 1 f32.const 2 f32.add drop))"#,
+            |e| matches!(e, KernelError::NondeterministicFloat { function: 0, .. }),
         ),
+        ("not wasm at all", |e| matches!(e, KernelError::Invalid(_))),
     ];
     for (wat, expected) in cases {
-        let wasm = wat::parse_str(wat).unwrap();
+        let wasm = wat::parse_str(wat).unwrap_or_else(|_| wat.as_bytes().to_vec());
         let err = Kernel::new(wasm).unwrap_err();
         assert!(expected(&err), "{wat}: {err}");
     }
+    // bit-exact float instructions are accepted
+    let exact = r#"(module (memory (export "memory") 1)
+        (func (param f64) (result i64) local.get 0 f64.neg i64.reinterpret_f64)
+        (func (export "kernel_run") i32.const 0 f64.const 1.5 f64.store))"#;
+    assert!(Kernel::new(wat::parse_str(exact).unwrap()).is_ok());
     // the old entry point name is accepted
     let old =
         wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "kernel_next")))"#)

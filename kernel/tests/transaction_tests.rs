@@ -9,7 +9,8 @@ use std::{collections::BTreeMap, path::Path};
 use zkos_kernel::tx::{check_static, decode};
 
 fn conformance_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/ethereum-tests/TransactionTests")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/conformance/ethereum-tests/TransactionTests")
 }
 
 fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -32,7 +33,11 @@ fn check(test: &serde_json::Value) -> Result<(), String> {
     let expected = &test["result"]["Cancun"];
     let Some(bytes) = test["txbytes"].as_str().and_then(hex_bytes) else {
         // Unparsable hex is itself a malformed transaction.
-        return if expected.get("exception").is_some() { Ok(()) } else { Err("bad txbytes".into()) };
+        return if expected.get("exception").is_some() {
+            Ok(())
+        } else {
+            Err("bad txbytes".into())
+        };
     };
     // The tests are filled for mainnet, chain id 1.
     let ours = decode(&bytes).and_then(|tx| check_static(&tx, 1).map(|gas| (tx, gas)));
@@ -44,7 +49,8 @@ fn check(test: &serde_json::Value) -> Result<(), String> {
             let sender = expected["sender"].as_str().unwrap_or_default();
             let hash = expected["hash"].as_str().unwrap_or_default();
             let intrinsic = expected["intrinsicGas"].as_str().unwrap_or("0x0");
-            let intrinsic = u64::from_str_radix(intrinsic.trim_start_matches("0x"), 16).unwrap_or(0);
+            let intrinsic =
+                u64::from_str_radix(intrinsic.trim_start_matches("0x"), 16).unwrap_or(0);
             if format!("{:#x}", tx.sender) != sender.to_lowercase() {
                 return Err(format!("sender {:#x}, expected {sender}", tx.sender));
             }
@@ -99,6 +105,9 @@ fn transaction_tests_cancun() {
     // failures are fees above 2^128 wei, which alloy's u128 fee fields
     // cannot hold (see `zkos_kernel::tx`).
     const REQUIRED_PASSED: usize = 146;
-    assert!(passed >= REQUIRED_PASSED, "{passed} passed, below {REQUIRED_PASSED} ({failed} failed)");
+    assert!(
+        passed >= REQUIRED_PASSED,
+        "{passed} passed, below {REQUIRED_PASSED} ({failed} failed)"
+    );
     assert!(failed <= 3, "{failed} failed, more than the 3 known");
 }

@@ -40,7 +40,7 @@ pub enum RunnerError {
     #[error(transparent)]
     State(#[from] StateError),
     /// The kernel given at origination is not valid.
-    #[error("kernel refused: {0}")]
+    #[error("kernel refused")]
     Kernel(#[from] KernelError),
     /// A level was run before origination.
     #[error("the state has no kernel yet: originate it with a kernel first")]

@@ -100,6 +100,10 @@ pub struct MessageCounts {
     pub others: u32,
     /// Messages that could not be decoded.
     pub undecodable: u32,
+    /// External messages for this rollup holding a well-formed transaction.
+    pub transactions: u32,
+    /// External messages for this rollup whose transaction was refused.
+    pub refused: u32,
 }
 
 impl MessageCounts {
@@ -114,12 +118,20 @@ impl MessageCounts {
         *slot += 1;
     }
 
-    /// Five little-endian u32s in field order.
+    /// Seven little-endian u32s in field order.
     pub fn encode(&self) -> Vec<u8> {
-        [self.protocol, self.transfers, self.ours, self.others, self.undecodable]
-            .iter()
-            .flat_map(|n| n.to_le_bytes())
-            .collect()
+        [
+            self.protocol,
+            self.transfers,
+            self.ours,
+            self.others,
+            self.undecodable,
+            self.transactions,
+            self.refused,
+        ]
+        .iter()
+        .flat_map(|n| n.to_le_bytes())
+        .collect()
     }
 }
 

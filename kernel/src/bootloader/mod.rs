@@ -6,6 +6,11 @@ use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
 
 use inbox::{Message, MessageCounts};
 
+use crate::tx;
+
+/// The chain id transactions must be signed for, until genesis configures it.
+pub const CHAIN_ID: u64 = 0x5a4b;
+
 const HEAD_LEVEL: RefPath<'static> = RefPath::assert_from(b"/zkos/head/level");
 const HEAD_TIMESTAMP: RefPath<'static> = RefPath::assert_from(b"/zkos/head/timestamp");
 const HEAD_COUNTS: RefPath<'static> = RefPath::assert_from(b"/zkos/head/counts");
@@ -21,8 +26,23 @@ pub fn run<H: Runtime>(host: &mut H) {
         level = Some(msg.level);
         match Message::parse(msg.as_ref(), &rollup) {
             Ok(m) => {
-                if let Message::InfoPerLevel { predecessor_timestamp, .. } = m {
-                    timestamp = Some(predecessor_timestamp);
+                match m {
+                    Message::InfoPerLevel { predecessor_timestamp, .. } => {
+                        timestamp = Some(predecessor_timestamp);
+                    }
+                    Message::ForUs(contents) => {
+                        match tx::decode(contents).and_then(|t| tx::check_static(&t, CHAIN_ID)) {
+                            Ok(_) => counts.transactions += 1,
+                            Err(e) => {
+                                counts.refused += 1;
+                                host.write_debug(&format!(
+                                    "zkos: message {} of level {}: transaction refused: {e}\n",
+                                    msg.id, msg.level
+                                ));
+                            }
+                        }
+                    }
+                    _ => {}
                 }
                 counts.add(&m);
             }
@@ -63,6 +83,35 @@ mod tests {
     use host::InboxMessage;
     use mock_host::MockHost;
 
+    fn framed(contents: &[u8]) -> InboxMessage {
+        InboxMessage::External([&[0u8][..], &[0x5a; 20], contents].concat())
+    }
+
+    #[test]
+    fn checks_the_transactions_framed_for_this_rollup() {
+        use wallet::{Call, Wallet};
+        let alice = Wallet::from_seed(1);
+        let to = Wallet::from_seed(2).address();
+        let good = alice.sign_1559(CHAIN_ID, &Call::transfer(to, 5), 0, 10, 1, 21_000);
+        let wrong_chain = alice.sign_legacy(1, &Call::transfer(to, 5), 1, 10, 21_000);
+        let too_little_gas = alice.sign_legacy(CHAIN_ID, &Call::transfer(to, 5), 2, 10, 20_999);
+        let mut mock = MockHost::default();
+        let msgs = [
+            framed(&good),
+            framed(&wrong_chain),
+            framed(&too_little_gas),
+            framed(&good[..good.len() - 1]),
+        ];
+        mock.run_level(&msgs, run);
+        let counts = mock.get(b"/zkos/head/counts").unwrap();
+        let n = |i: usize| u32::from_le_bytes(counts[i * 4..i * 4 + 4].try_into().unwrap());
+        assert_eq!((n(2), n(5), n(6)), (4, 1, 3));
+        let log = mock.debug_log();
+        assert!(log.contains("wrong chain id 1"), "{log}");
+        assert!(log.contains("intrinsic gas too low"), "{log}");
+        assert!(log.contains("malformed transaction"), "{log}");
+    }
+
     #[test]
     fn records_each_level_and_counts_its_messages() {
         let mut mock = MockHost::default();
@@ -81,7 +130,7 @@ mod tests {
         assert_eq!(first.messages_read, first.messages_total);
         let counts = mock.get(b"/zkos/head/counts").unwrap();
         let n = |i: usize| u32::from_le_bytes(counts[i * 4..i * 4 + 4].try_into().unwrap());
-        assert_eq!((n(0), n(1), n(2), n(3), n(4)), (3, 0, 1, 1, 1));
+        assert_eq!((n(0), n(1), n(2), n(3), n(4), n(5), n(6)), (3, 0, 1, 1, 1, 0, 1));
         assert!(mock.debug_log().contains("empty external message"));
     }
 }

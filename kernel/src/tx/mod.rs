@@ -227,3 +227,48 @@ pub fn check_static(tx: &Transaction, chain_id: u64) -> Result<u64, TxError> {
     }
     Ok(intrinsic)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wallet::{Call, Wallet};
+
+    #[test]
+    fn decodes_what_a_wallet_signs() {
+        let alice = Wallet::from_seed(7);
+        let to = Wallet::from_seed(8).address();
+        let bytes = alice.sign_1559(42, &Call::with_input(to, vec![1, 0, 2]), 3, 100, 2, 50_000);
+        let tx = decode(&bytes).unwrap();
+        assert_eq!(tx.sender, alice.address());
+        assert_eq!(tx.tx_type, TxType::Eip1559);
+        assert_eq!((tx.chain_id, tx.nonce, tx.gas_limit, tx.to), (Some(42), 3, 50_000, Some(to)));
+        assert_eq!(tx.fee, Fee::Dynamic { max_fee_per_gas: 100, max_priority_fee_per_gas: 2 });
+        assert_eq!(check_static(&tx, 42), Ok(21_000 + 16 + 4 + 16));
+        assert_eq!(check_static(&tx, 43), Err(TxError::WrongChainId { expected: 43, found: 42 }));
+    }
+
+    #[test]
+    fn creation_pays_for_its_initcode() {
+        let alice = Wallet::from_seed(7);
+        let bytes = alice.sign_legacy(42, &Call::create(vec![0xff; 33]), 0, 1, 100_000);
+        let tx = decode(&bytes).unwrap();
+        assert_eq!(tx.to, None);
+        assert_eq!(check_static(&tx, 42), Ok(21_000 + 32_000 + 33 * 16 + 2 * 2));
+        let big =
+            alice.sign_legacy(42, &Call::create(vec![1; MAX_INITCODE_SIZE + 1]), 0, 1, 30_000_000);
+        assert_eq!(
+            check_static(&decode(&big).unwrap(), 42),
+            Err(TxError::InitcodeTooLarge(MAX_INITCODE_SIZE + 1))
+        );
+    }
+
+    #[test]
+    fn refuses_a_tip_above_the_cap() {
+        let alice = Wallet::from_seed(7);
+        let bytes = alice.sign_1559(42, &Call::transfer(alice.address(), 1), 0, 5, 6, 21_000);
+        assert_eq!(
+            check_static(&decode(&bytes).unwrap(), 42),
+            Err(TxError::TipAboveCap { tip: 6, cap: 5 })
+        );
+    }
+}

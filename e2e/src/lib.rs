@@ -85,7 +85,22 @@ pub fn metadata() -> RollupMetadata {
 /// An in-memory runner with `wasm` originated.
 pub fn runner(engine: EngineKind, tick_limit: u64, wasm: Vec<u8>) -> Runner {
     let mut r = Runner::open(None, RunnerConfig { engine, tick_limit }).expect("in-memory state");
-    r.originate(wasm, metadata()).expect("valid kernel");
+    r.originate(wasm, metadata(), None).expect("valid kernel");
+    r
+}
+
+/// An in-memory runner with `wasm` originated over `genesis`.
+pub fn runner_with_genesis(
+    engine: EngineKind,
+    wasm: Vec<u8>,
+    genesis: &pvm_runner::genesis::Genesis,
+) -> Runner {
+    let mut r = Runner::open(
+        None,
+        RunnerConfig { engine, tick_limit: pvm_runner::runner::DEFAULT_TICK_LIMIT },
+    )
+    .expect("in-memory state");
+    r.originate(wasm, metadata(), Some(genesis)).expect("valid kernel and genesis");
     r
 }
 

@@ -55,7 +55,7 @@ fn engines_agree_on_failed_calls_too() {
 }
 
 #[test]
-fn os_kernel_skeleton_agrees_and_checks_signed_transactions() {
+fn os_kernel_refuses_underpriced_and_malformed_transactions_on_both_engines() {
     use wallet::{Call, Wallet};
     let alice = Wallet::from_seed(1);
     let bob = Wallet::from_seed(2).address();
@@ -71,6 +71,85 @@ fn os_kernel_skeleton_agrees_and_checks_signed_transactions() {
     let o = r.run_level(e2e::level(1, &levels[0])).unwrap();
     let counts = r.durable().get(host::Path::new(b"/zkos/head/counts").unwrap()).unwrap().to_vec();
     let n = |i: usize| u32::from_le_bytes(counts[i * 4..i * 4 + 4].try_into().unwrap());
-    assert_eq!((n(2), n(5), n(6)), (3, 2, 1), "3 framed: 2 transactions, 1 refused");
-    assert!(String::from_utf8_lossy(&o.debug).contains("transaction refused"));
+    assert_eq!((n(2), n(5), n(6)), (3, 0, 3), "3 framed, all refused");
+    let debug = String::from_utf8_lossy(&o.debug).into_owned();
+    assert_eq!(debug.matches("below the base fee").count(), 2, "{debug}");
+    assert!(debug.contains("malformed transaction"), "{debug}");
+}
+
+#[test]
+fn os_kernel_transfers_agree_on_both_engines_and_conserve_supply() {
+    use alloy_primitives::U256;
+    use pvm_runner::{EngineKind, genesis::Genesis};
+    use wallet::{Call, Wallet};
+    let genesis_json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../kernels-examples/genesis/dev.json"
+    ))
+    .unwrap();
+    let genesis = Genesis::parse(&genesis_json).unwrap();
+    let chain = genesis.config.chain_id;
+    let gwei = 1_000_000_000u128;
+    let [alice, bob, carol] = [1, 2, 4].map(Wallet::from_seed);
+    let levels = [
+        vec![
+            framed(&alice.sign_1559(
+                chain,
+                &Call::transfer(bob.address(), 5_000),
+                0,
+                2 * gwei,
+                gwei,
+                21_000,
+            )),
+            framed(&alice.sign_legacy(chain, &Call::transfer(carol.address(), 7), 1, gwei, 21_000)),
+        ],
+        vec![
+            framed(&bob.sign_legacy(chain, &Call::transfer(carol.address(), 1), 0, gwei, 21_000)),
+            // replayed: refused for its nonce
+            framed(&bob.sign_legacy(chain, &Call::transfer(carol.address(), 1), 0, gwei, 21_000)),
+        ],
+    ];
+    let mut observed = Vec::new();
+    let mut balances = Vec::new();
+    for engine in [EngineKind::Fast, EngineKind::Pvm] {
+        let mut r = e2e::runner_with_genesis(engine, kernel("zkos_kernel"), &genesis);
+        let roots: Vec<_> = levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| r.run_level(e2e::level(i as u32 + 1, l)).unwrap().root)
+            .collect();
+        observed.push(roots);
+        let balance = |a: &alloy_primitives::Address| {
+            r.durable()
+                .get(host::Path::new(layout::balance(a).as_bytes()).unwrap())
+                .map_or(U256::ZERO, |b| layout::decode_u256(b).unwrap())
+        };
+        let mut all = vec![balance(&bob.address()), balance(&carol.address())];
+        let total = genesis
+            .alloc
+            .keys()
+            .chain(
+                [
+                    genesis.config.coinbase,
+                    genesis.config.fee_account,
+                    bob.address(),
+                    carol.address(),
+                ]
+                .iter(),
+            )
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .fold(U256::ZERO, |s, a| s + balance(a));
+        all.push(total);
+        balances.push(all);
+    }
+    assert_eq!(observed[0], observed[1], "roots agree");
+    assert_eq!(balances[0], balances[1]);
+    let supply: U256 = genesis.alloc.values().map(|a| a.balance).sum();
+    let [bob_balance, carol_balance, total] = [balances[1][0], balances[1][1], balances[1][2]];
+    assert_eq!(carol_balance, U256::from(8));
+    let bob_expected = genesis.alloc[&bob.address()].balance + U256::from(5_000 - 1)
+        - U256::from(21_000u128 * gwei);
+    assert_eq!(bob_balance, bob_expected, "received 5000, sent 1, paid 21000 gas at the base fee");
+    assert_eq!(total, supply, "fees go to accounts: the supply is conserved");
 }

@@ -16,6 +16,7 @@
 //! | `/zkos/levels` | u64 LE: levels processed since genesis |
 
 pub mod bootloader;
+pub mod system;
 pub mod tx;
 
 kernel_entry::entry!(bootloader::run);

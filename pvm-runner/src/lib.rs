@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod genesis;
 pub mod inbox_file;
 pub mod kernel;
 pub mod micheline;

@@ -20,6 +20,7 @@ use host::{
 
 use crate::{
     engine::{Engine, EngineKind},
+    genesis::{Genesis, GenesisError},
     kernel::{Kernel, KernelError},
     state::{LevelCommit, LevelRecord, State, StateError},
 };
@@ -45,6 +46,9 @@ pub enum RunnerError {
     /// A level was run before origination.
     #[error("the state has no kernel yet: originate it with a kernel first")]
     NotOriginated,
+    /// The genesis does not apply.
+    #[error(transparent)]
+    Genesis(#[from] GenesisError),
     /// Origination of a state that already has a kernel.
     #[error("the state is already originated (next level {0})")]
     AlreadyOriginated(u32),
@@ -115,17 +119,22 @@ impl Runner {
         self.originated
     }
 
-    /// Installs the first kernel and the metadata, as L1 origination does.
+    /// Installs the first kernel and the metadata, as L1 origination does,
+    /// and the genesis state if one is given.
     pub fn originate(
         &mut self,
         wasm: Vec<u8>,
         metadata: RollupMetadata,
+        genesis: Option<&Genesis>,
     ) -> Result<(), RunnerError> {
         if self.originated {
             return Err(RunnerError::AlreadyOriginated(self.next_level));
         }
         let kernel = Kernel::new(wasm)?;
         let durable = &mut self.host.durable;
+        if let Some(g) = genesis {
+            g.apply(durable)?;
+        }
         for p in [KERNEL_BOOT_PATH, READONLY_BOOT_PATH] {
             set(durable, p, kernel.wasm.clone());
         }

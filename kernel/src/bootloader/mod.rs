@@ -1,15 +1,17 @@
 //! The bootloader: drives one `kernel_run` over the level's inbox.
 
+pub mod config;
+pub mod execute;
 pub mod inbox;
 
 use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
 
 use inbox::{Message, MessageCounts};
 
-use crate::tx;
+use alloy_eips::eip2718::Encodable2718;
+use tezos_smart_rollup_host::path::OwnedPath;
 
-/// The chain id transactions must be signed for, until genesis configures it.
-pub const CHAIN_ID: u64 = 0x5a4b;
+use crate::tx;
 
 const HEAD_LEVEL: RefPath<'static> = RefPath::assert_from(b"/zkos/head/level");
 const HEAD_TIMESTAMP: RefPath<'static> = RefPath::assert_from(b"/zkos/head/timestamp");
@@ -19,6 +21,8 @@ const LEVELS: RefPath<'static> = RefPath::assert_from(b"/zkos/levels");
 /// One `kernel_run`: reads the whole inbox of the level and records it.
 pub fn run<H: Runtime>(host: &mut H) {
     let rollup = host.reveal_metadata().raw_rollup_address;
+    let config = config::load(host);
+    let mut cumulative_gas = 0u64;
     let mut counts = MessageCounts::default();
     let mut level = None;
     let mut timestamp = None;
@@ -31,8 +35,16 @@ pub fn run<H: Runtime>(host: &mut H) {
                         timestamp = Some(predecessor_timestamp);
                     }
                     Message::ForUs(contents) => {
-                        match tx::decode(contents).and_then(|t| tx::check_static(&t, CHAIN_ID)) {
-                            Ok(_) => counts.transactions += 1,
+                        let outcome =
+                            tx::decode(contents).map_err(execute::Refusal::from).and_then(|t| {
+                                execute::apply(host, &config, &t, cumulative_gas).map(|i| (t, i))
+                            });
+                        match outcome {
+                            Ok((t, included)) => {
+                                counts.transactions += 1;
+                                cumulative_gas += included.gas_used;
+                                store_receipt(host, &t, &included);
+                            }
                             Err(e) => {
                                 counts.refused += 1;
                                 host.write_debug(&format!(
@@ -69,6 +81,16 @@ pub fn run<H: Runtime>(host: &mut H) {
     }
 }
 
+fn store_receipt<H: Runtime>(host: &mut H, t: &tx::Transaction, included: &execute::Included) {
+    let p = layout::receipt(&t.hash);
+    let written = OwnedPath::try_from(p).map_err(|e| e.to_string()).and_then(|p| {
+        host.store_write_all(&p, &included.receipt.encoded_2718()).map_err(|e| e.to_string())
+    });
+    if let Err(e) = written {
+        host.write_debug(&format!("zkos: cannot store the receipt of {}: {e}\n", t.hash));
+    }
+}
+
 fn read_u64<H: Runtime>(host: &H, path: &RefPath<'_>) -> u64 {
     let mut buf = [0u8; 8];
     match host.store_read_slice(path, 0, &mut buf) {
@@ -92,10 +114,15 @@ mod tests {
         use wallet::{Call, Wallet};
         let alice = Wallet::from_seed(1);
         let to = Wallet::from_seed(2).address();
-        let good = alice.sign_1559(CHAIN_ID, &Call::transfer(to, 5), 0, 10, 1, 21_000);
-        let wrong_chain = alice.sign_legacy(1, &Call::transfer(to, 5), 1, 10, 21_000);
-        let too_little_gas = alice.sign_legacy(CHAIN_ID, &Call::transfer(to, 5), 2, 10, 20_999);
+        let chain = config::DEV.chain_id;
+        let price = config::DEV.base_fee_per_gas;
+        let good = alice.sign_1559(chain, &Call::transfer(to, 5), 0, price, 0, 21_000);
+        let wrong_chain = alice.sign_legacy(1, &Call::transfer(to, 5), 1, price, 21_000);
+        let too_little_gas = alice.sign_legacy(chain, &Call::transfer(to, 5), 1, price, 20_999);
         let mut mock = MockHost::default();
+        let funds = alloy_primitives::U256::from(10u128.pow(18));
+        mock.set(layout::balance(&alice.address()).as_bytes(), &layout::encode_u256(&funds))
+            .unwrap();
         let msgs = [
             framed(&good),
             framed(&wrong_chain),

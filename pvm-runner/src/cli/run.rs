@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::{
     EngineKind, LevelOutcome, Runner, RunnerConfig,
+    genesis::Genesis,
     inbox_file::{self, base58},
     runner::{DEFAULT_ROLLUP_ADDRESS, DEFAULT_TICK_LIMIT},
 };
@@ -48,6 +49,9 @@ pub struct RunCmd {
     /// A directory whose files are preimages the kernel may reveal.
     #[arg(long)]
     pub preimages: Option<PathBuf>,
+    /// A genesis file (chain configuration and accounts), for a new state.
+    #[arg(long)]
+    pub genesis: Option<PathBuf>,
     /// The rollup's address (sr1…), for a new state.
     #[arg(long)]
     pub rollup_address: Option<String>,
@@ -138,8 +142,10 @@ impl RunCmd {
         let config = RunnerConfig { engine: self.engine, tick_limit: self.tick_limit };
         let mut runner = Runner::open(self.state.as_deref(), config)?;
         if runner.is_originated() {
-            if self.kernel.is_some() {
-                eprintln!("note: the state is already originated; --kernel is not used");
+            if self.kernel.is_some() || self.genesis.is_some() {
+                eprintln!(
+                    "note: the state is already originated; --kernel and --genesis are not used"
+                );
             }
         } else {
             let Some(kernel) = &self.kernel else {
@@ -148,8 +154,16 @@ impl RunCmd {
             let wasm = fs::read(kernel)
                 .with_context(|| format!("cannot read the kernel {}", kernel.display()))?;
             let metadata = RollupMetadata { address, origination_level: 0 };
+            let genesis = match &self.genesis {
+                Some(p) => {
+                    let json = fs::read_to_string(p)
+                        .with_context(|| format!("cannot read the genesis {}", p.display()))?;
+                    Some(Genesis::parse(&json).with_context(|| format!("in {}", p.display()))?)
+                }
+                None => None,
+            };
             runner
-                .originate(wasm, metadata)
+                .originate(wasm, metadata, genesis.as_ref())
                 .with_context(|| format!("kernel {}", kernel.display()))?;
         }
         if let Some(dir) = &self.preimages {

@@ -1,0 +1,37 @@
+//! The system layer: the only part of the OS that touches durable storage
+//! for accounts. Execution environments and the bootloader reach state
+//! through it.
+//!
+//! Today it holds [`state::StateCache`], the journaled account cache that
+//! transactions run against; storage slots, code, logs, transient storage,
+//! precompiles and resources come with the EVM.
+
+pub mod state;
+
+use tezos_smart_rollup_host::runtime::RuntimeError;
+
+/// A failure of the system itself, not of a transaction: the host refused
+/// an access, or a stored value does not decode. The transaction in
+/// progress is refused and nothing it did is kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SystemError {
+    /// Durable storage refused an access.
+    #[error("durable storage: {0}")]
+    Host(String),
+    /// A stored value of the wrong shape.
+    #[error("stored state: {0}")]
+    Corrupt(#[from] layout::LayoutError),
+    /// A rule the system relies on did not hold (a bug, reported instead of
+    /// trapping).
+    #[error("internal invariant broken: {0}")]
+    Invariant(&'static str),
+    /// A path the layout builds was refused by the SDK.
+    #[error("bad path `{0}`")]
+    Path(String),
+}
+
+impl From<RuntimeError> for SystemError {
+    fn from(e: RuntimeError) -> Self {
+        SystemError::Host(e.to_string())
+    }
+}

@@ -1,0 +1,185 @@
+//! The Zk OS durable-storage layout: a public interface.
+//!
+//! Everything of the OS lives under `/zkos`, one value per path, so a
+//! Merkle proof of any one fact (a balance, a slot, a receipt) is a path in
+//! the durable-storage tree. The kernel writes these paths; the runner
+//! writes them at genesis; the node and tools read them. Numbers are
+//! big-endian; addresses and hashes in paths are lowercase hex without `0x`.
+//!
+//! | path | value |
+//! | --- | --- |
+//! | `/zkos/config` | [`ChainConfig`], 84 bytes (see its docs) |
+//! | `/zkos/accounts/<address>/balance` | U256, 32 bytes (absent = 0) |
+//! | `/zkos/accounts/<address>/nonce` | u64, 8 bytes (absent = 0) |
+//! | `/zkos/accounts/<address>/code` | the code (absent = none) |
+//! | `/zkos/accounts/<address>/code_hash` | keccak-256 of the code |
+//! | `/zkos/accounts/<address>/storage/<slot>` | U256, 32 bytes (absent = 0) |
+//! | `/zkos/receipts/<tx hash>` | the EIP-2718 encoded receipt (status, cumulative gas, bloom, logs) |
+//! | `/zkos/head/level`, `/zkos/head/timestamp`, `/zkos/head/counts`, `/zkos/levels` | the last level processed (see the kernel's docs) |
+
+#![no_std]
+
+extern crate alloc;
+
+use alloc::{format, string::String, vec::Vec};
+
+use alloy_primitives::{Address, B256, U256};
+
+/// The prefix of everything the OS keeps.
+pub const ROOT: &str = "/zkos";
+/// Where the chain configuration lives.
+pub const CONFIG: &[u8] = b"/zkos/config";
+
+/// The directory of an account.
+pub fn account(address: &Address) -> String {
+    format!("/zkos/accounts/{}", hex::encode(address))
+}
+
+/// An account's balance.
+pub fn balance(address: &Address) -> String {
+    format!("{}/balance", account(address))
+}
+
+/// An account's nonce.
+pub fn nonce(address: &Address) -> String {
+    format!("{}/nonce", account(address))
+}
+
+/// An account's code.
+pub fn code(address: &Address) -> String {
+    format!("{}/code", account(address))
+}
+
+/// The keccak-256 of an account's code.
+pub fn code_hash(address: &Address) -> String {
+    format!("{}/code_hash", account(address))
+}
+
+/// One storage slot of an account.
+pub fn storage(address: &Address, slot: &U256) -> String {
+    format!("{}/storage/{}", account(address), hex::encode(slot.to_be_bytes::<32>()))
+}
+
+/// A transaction's receipt.
+pub fn receipt(tx_hash: &B256) -> String {
+    format!("/zkos/receipts/{}", hex::encode(tx_hash))
+}
+
+/// Encodes a U256 value (balances, slots).
+pub fn encode_u256(v: &U256) -> [u8; 32] {
+    v.to_be_bytes()
+}
+
+/// Decodes a U256 value; anything but 32 bytes is refused.
+pub fn decode_u256(bytes: &[u8]) -> Result<U256, LayoutError> {
+    let b: [u8; 32] = bytes.try_into().map_err(|_| LayoutError::Size("u256", bytes.len()))?;
+    Ok(U256::from_be_bytes(b))
+}
+
+/// Decodes a u64 value (nonces).
+pub fn decode_u64(bytes: &[u8]) -> Result<u64, LayoutError> {
+    let b: [u8; 8] = bytes.try_into().map_err(|_| LayoutError::Size("u64", bytes.len()))?;
+    Ok(u64::from_be_bytes(b))
+}
+
+/// A stored value that does not decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayoutError {
+    /// The wrong number of bytes for the type.
+    #[error("a stored {0} of {1} bytes")]
+    Size(&'static str, usize),
+}
+
+/// The chain's configuration, fixed at genesis.
+///
+/// Encoding (84 bytes): `chain_id` u64 ‖ `coinbase` 20 bytes ‖
+/// `block_gas_limit` u64 ‖ `base_fee_per_gas` u128 ‖ `ticketer` 20 bytes
+/// (the KT1 hash of the L1 bridge contract) ‖ `fee_account` 20 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainConfig {
+    /// EIP-155 chain id.
+    pub chain_id: u64,
+    /// Receives the priority fees.
+    pub coinbase: Address,
+    /// The most gas a block may use.
+    pub block_gas_limit: u64,
+    /// The base fee per gas (fixed for now; EIP-1559's update rule is not applied).
+    pub base_fee_per_gas: u128,
+    /// The L1 contract whose tickets are deposits.
+    pub ticketer: [u8; 20],
+    /// Receives the base fees (instead of burning them), so the rollup's
+    /// total supply stays equal to deposits minus withdrawals.
+    pub fee_account: Address,
+}
+
+/// The size of an encoded [`ChainConfig`].
+pub const CHAIN_CONFIG_SIZE: usize = 8 + 20 + 8 + 16 + 20 + 20;
+
+impl ChainConfig {
+    /// The 84-byte encoding.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(CHAIN_CONFIG_SIZE);
+        out.extend_from_slice(&self.chain_id.to_be_bytes());
+        out.extend_from_slice(self.coinbase.as_slice());
+        out.extend_from_slice(&self.block_gas_limit.to_be_bytes());
+        out.extend_from_slice(&self.base_fee_per_gas.to_be_bytes());
+        out.extend_from_slice(&self.ticketer);
+        out.extend_from_slice(self.fee_account.as_slice());
+        out
+    }
+
+    /// Decodes the 84-byte encoding.
+    pub fn decode(bytes: &[u8]) -> Result<Self, LayoutError> {
+        if bytes.len() != CHAIN_CONFIG_SIZE {
+            return Err(LayoutError::Size("chain config", bytes.len()));
+        }
+        let mut at = 0;
+        let mut take = |n: usize| {
+            let part = &bytes[at..at + n];
+            at += n;
+            part
+        };
+        Ok(Self {
+            chain_id: u64::from_be_bytes(array(take(8))),
+            coinbase: Address::from_slice(take(20)),
+            block_gas_limit: u64::from_be_bytes(array(take(8))),
+            base_fee_per_gas: u128::from_be_bytes(array(take(16))),
+            ticketer: array(take(20)),
+            fee_account: Address::from_slice(take(20)),
+        })
+    }
+}
+
+/// Copies a slice of exactly `N` bytes (callers split by known sizes).
+fn array<const N: usize>(part: &[u8]) -> [u8; N] {
+    let mut out = [0u8; N];
+    out.copy_from_slice(part);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_round_trips() {
+        let c = ChainConfig {
+            chain_id: 0x5a4b,
+            coinbase: Address::repeat_byte(1),
+            block_gas_limit: 30_000_000,
+            base_fee_per_gas: 1_000_000_000,
+            ticketer: [7; 20],
+            fee_account: Address::repeat_byte(2),
+        };
+        assert_eq!(c.encode().len(), CHAIN_CONFIG_SIZE);
+        assert_eq!(ChainConfig::decode(&c.encode()), Ok(c));
+        assert_eq!(ChainConfig::decode(&[0; 3]), Err(LayoutError::Size("chain config", 3)));
+    }
+
+    #[test]
+    fn paths_fit_the_pvm_limit() {
+        let p = storage(&Address::repeat_byte(0xab), &U256::MAX);
+        assert!(p.len() <= 240, "{}", p.len());
+        assert!(p.starts_with("/zkos/accounts/abab"));
+    }
+}

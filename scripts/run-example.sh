@@ -1,17 +1,33 @@
 #!/usr/bin/env bash
-# The main job: builds the example kernels for wasm32 and the runner, then
-# runs the counter kernel over kernels-examples/inboxes/counter.json with
-# both engines (reboots every level; level 4 traps and is rolled back).
-# Extra arguments go to `pvm-runner run` (e.g. --json, --state DIR).
+# The main job: builds the kernels for wasm32 and the runner, then runs
+#  1. the Zk OS kernel over kernels-examples/inboxes/transfers.json on the dev
+#     genesis (signed Ethereum transfers; replayed, wrong-chain, malformed and
+#     unfunded ones refused), on both engines, and reads a balance back;
+#  2. the counter example kernel over kernels-examples/inboxes/counter.json
+#     (a reboot every level; level 4 traps and is rolled back).
+# Extra arguments go to every `pvm-runner run` (e.g. --json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --release --locked --target wasm32-unknown-unknown -p counter-kernel -p echo-kernel -p zkos-kernel
+cargo build --release --locked --target wasm32-unknown-unknown -p zkos-kernel
+cargo build --release --locked --target wasm32-unknown-unknown -p counter-kernel
 cargo build --locked -p pvm-runner
+runner=target/debug/pvm-runner
+wasm=target/wasm32-unknown-unknown/release
+state=$(mktemp -d)
+trap 'rm -rf "$state"' EXIT
+
 for engine in fast pvm; do
-    echo "== engine $engine"
-    target/debug/pvm-runner run \
-        --kernel target/wasm32-unknown-unknown/release/counter_kernel.wasm \
-        --inbox kernels-examples/inboxes/counter.json \
-        --engine "$engine" "$@"
+    echo "== Zk OS kernel, transfers, engine $engine"
+    "$runner" run --kernel "$wasm/zkos_kernel.wasm" --genesis kernels-examples/genesis/dev.json \
+        --inbox kernels-examples/inboxes/transfers.json --engine "$engine" \
+        --state "$state/$engine" "$@"
+done
+echo "== balance of 0x311f8db88a01003cec1a0c209b0aea4468736636 (received 1 ETH + 3 gwei)"
+"$runner" inspect --state "$state/pvm" /zkos/accounts/311f8db88a01003cec1a0c209b0aea4468736636/balance
+
+for engine in fast pvm; do
+    echo "== counter kernel, engine $engine"
+    "$runner" run --kernel "$wasm/counter_kernel.wasm" \
+        --inbox kernels-examples/inboxes/counter.json --engine "$engine" "$@"
 done

@@ -1,12 +1,17 @@
 //! The Zk OS kernel.
 //!
-//! Today this is the skeleton of the OS: it exports `kernel_run` and
-//! `kernel_next`, reads every inbox message of every level, classifies it,
-//! decodes and checks the Ethereum transactions framed for this rollup
-//! ([`tx`]), and records the level under `/zkos/head`. Executing the
-//! transactions (system layer, EVM, blocks, receipts) is not built yet.
+//! It exports `kernel_run` and `kernel_next`, reads every inbox message of
+//! every level and classifies it ([`bootloader::inbox`]). Each Ethereum
+//! transaction framed for this rollup is decoded and checked ([`tx`]), then
+//! applied through the system layer's journaled account cache
+//! ([`system::state`]) by [`bootloader::execute`]: value transfers with
+//! EIP-1559 fees and a receipt. Not built yet: the EVM (creations and calls
+//! to code are refused with that reason), blocks, the bridge.
 //!
 //! # Durable-storage layout (public interface)
+//!
+//! Accounts, receipts and the chain configuration are at the paths of
+//! `zkos-layout` (crate `layout`). The bookkeeping of the last level:
 //!
 //! | path | value |
 //! | --- | --- |

@@ -8,13 +8,18 @@
 //!
 //! | path | value |
 //! | --- | --- |
-//! | `/zkos/config` | [`ChainConfig`], 84 bytes (see its docs) |
+//! | `/zkos/config` | [`ChainConfig`], 76 bytes (see its docs) |
 //! | `/zkos/accounts/<address>/balance` | U256, 32 bytes (absent = 0) |
 //! | `/zkos/accounts/<address>/nonce` | u64, 8 bytes (absent = 0) |
 //! | `/zkos/accounts/<address>/code` | the code (absent = none) |
 //! | `/zkos/accounts/<address>/code_hash` | keccak-256 of the code |
 //! | `/zkos/accounts/<address>/storage/<slot>` | U256, 32 bytes (absent = 0) |
 //! | `/zkos/receipts/<tx hash>` | the EIP-2718 encoded receipt (status, cumulative gas, bloom, logs) |
+//! | `/zkos/transactions/<tx hash>` | block number (u64) ‖ index in the block (u32) ‖ the raw EIP-2718 transaction |
+//! | `/zkos/blocks/latest` | number (u64) ‖ hash (32 bytes) of the last block |
+//! | `/zkos/blocks/<number, 16 hex digits>/header` | the block's RLP-encoded Ethereum header |
+//! | `/zkos/blocks/<number>/transactions` | its transactions' hashes, 32 bytes each |
+//! | `/zkos/block-hashes/<block hash>` | the block's number (u64) |
 //! | `/zkos/head/level`, `/zkos/head/timestamp`, `/zkos/head/counts`, `/zkos/levels` | the last level processed (see the kernel's docs) |
 
 #![no_std]
@@ -65,6 +70,35 @@ pub fn receipt(tx_hash: &B256) -> String {
     format!("/zkos/receipts/{}", hex::encode(tx_hash))
 }
 
+/// The latest block: its number (u64) then its hash (32 bytes).
+pub const LATEST_BLOCK: &[u8] = b"/zkos/blocks/latest";
+
+/// The directory of block `number` (16 hex digits, so paths sort by number).
+pub fn block(number: u64) -> String {
+    format!("/zkos/blocks/{number:016x}")
+}
+
+/// The RLP-encoded Ethereum header of block `number`.
+pub fn block_header(number: u64) -> String {
+    format!("{}/header", block(number))
+}
+
+/// The hashes of block `number`'s transactions, 32 bytes each, in order.
+pub fn block_transactions(number: u64) -> String {
+    format!("{}/transactions", block(number))
+}
+
+/// The number (u64) of the block with hash `hash`.
+pub fn block_number_by_hash(hash: &B256) -> String {
+    format!("/zkos/block-hashes/{}", hex::encode(hash))
+}
+
+/// Where a transaction lies: block number (u64) ‖ index (u32) ‖ the raw
+/// EIP-2718 bytes.
+pub fn transaction(tx_hash: &B256) -> String {
+    format!("/zkos/transactions/{}", hex::encode(tx_hash))
+}
+
 /// Encodes a U256 value (balances, slots).
 pub fn encode_u256(v: &U256) -> [u8; 32] {
     v.to_be_bytes()
@@ -92,8 +126,8 @@ pub enum LayoutError {
 
 /// The chain's configuration, fixed at genesis.
 ///
-/// Encoding (84 bytes): `chain_id` u64 ‖ `coinbase` 20 bytes ‖
-/// `block_gas_limit` u64 ‖ `base_fee_per_gas` u128 ‖ `ticketer` 20 bytes
+/// Encoding (76 bytes): `chain_id` u64 ‖ `coinbase` 20 bytes ‖
+/// `block_gas_limit` u64 ‖ `base_fee_per_gas` u64 ‖ `ticketer` 20 bytes
 /// (the KT1 hash of the L1 bridge contract) ‖ `fee_account` 20 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChainConfig {
@@ -104,7 +138,7 @@ pub struct ChainConfig {
     /// The most gas a block may use.
     pub block_gas_limit: u64,
     /// The base fee per gas (fixed for now; EIP-1559's update rule is not applied).
-    pub base_fee_per_gas: u128,
+    pub base_fee_per_gas: u64,
     /// The L1 contract whose tickets are deposits.
     pub ticketer: [u8; 20],
     /// Receives the base fees (instead of burning them), so the rollup's
@@ -113,7 +147,7 @@ pub struct ChainConfig {
 }
 
 /// The size of an encoded [`ChainConfig`].
-pub const CHAIN_CONFIG_SIZE: usize = 8 + 20 + 8 + 16 + 20 + 20;
+pub const CHAIN_CONFIG_SIZE: usize = 8 + 20 + 8 + 8 + 20 + 20;
 
 impl ChainConfig {
     /// The 84-byte encoding.
@@ -143,7 +177,7 @@ impl ChainConfig {
             chain_id: u64::from_be_bytes(array(take(8))),
             coinbase: Address::from_slice(take(20)),
             block_gas_limit: u64::from_be_bytes(array(take(8))),
-            base_fee_per_gas: u128::from_be_bytes(array(take(16))),
+            base_fee_per_gas: u64::from_be_bytes(array(take(8))),
             ticketer: array(take(20)),
             fee_account: Address::from_slice(take(20)),
         })

@@ -118,7 +118,7 @@ impl Genesis {
             fee_account: field("config.fee_account", Address::from_str(&c.fee_account))?,
             block_gas_limit: c.block_gas_limit,
             base_fee_per_gas: field("config.base_fee_per_gas", U256::from_str(&c.base_fee_per_gas))
-                .and_then(|v| field("config.base_fee_per_gas", u128::try_from(v)))?,
+                .and_then(|v| field("config.base_fee_per_gas", u64::try_from(v)))?,
             ticketer: match &c.ticketer {
                 Some(t) => field("config.ticketer", base58::kt1(t))?,
                 None => [0; 20],

@@ -108,7 +108,8 @@ pub fn apply<H: Runtime>(
     if tx.gas_limit > left {
         return Err(Refusal::BlockGasExceeded { limit: tx.gas_limit, left });
     }
-    let price = effective_gas_price(&tx.fee, config.base_fee_per_gas)?;
+    let base_fee = u128::from(config.base_fee_per_gas);
+    let price = effective_gas_price(&tx.fee, base_fee)?;
     let mut state = StateCache::new();
     let expected = state.nonce(host, &tx.sender)?;
     if tx.nonce != expected {
@@ -144,8 +145,8 @@ pub fn apply<H: Runtime>(
         .map_err(|_| SystemError::Invariant("value above the checked balance"))?;
     let refund = U256::from(tx.gas_limit - gas_used) * U256::from(price);
     state.credit(host, &tx.sender, refund)?;
-    let base = U256::from(gas_used) * U256::from(config.base_fee_per_gas);
-    let tip = U256::from(gas_used) * U256::from(price - config.base_fee_per_gas);
+    let base = U256::from(gas_used) * U256::from(base_fee);
+    let tip = U256::from(gas_used) * U256::from(price - base_fee);
     state.credit(host, &config.fee_account, base)?;
     state.credit(host, &config.coinbase, tip)?;
     state.flush(host)?;
@@ -179,7 +180,7 @@ mod tests {
     use mock_host::MockHost;
     use wallet::{Call, Wallet};
 
-    const GWEI: u128 = 1_000_000_000;
+    const GWEI: u128 = DEV.base_fee_per_gas as u128;
     const ETH: u128 = 1_000_000_000_000_000_000;
 
     fn framed(contents: &[u8]) -> InboxMessage {

@@ -1,5 +1,6 @@
 //! The bootloader: drives one `kernel_run` over the level's inbox.
 
+pub mod block;
 pub mod config;
 pub mod execute;
 pub mod inbox;
@@ -7,9 +8,6 @@ pub mod inbox;
 use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
 
 use inbox::{Message, MessageCounts};
-
-use alloy_eips::eip2718::Encodable2718;
-use tezos_smart_rollup_host::path::OwnedPath;
 
 use crate::tx;
 
@@ -22,7 +20,15 @@ const LEVELS: RefPath<'static> = RefPath::assert_from(b"/zkos/levels");
 pub fn run<H: Runtime>(host: &mut H) {
     let rollup = host.reveal_metadata().raw_rollup_address;
     let config = config::load(host);
-    let mut cumulative_gas = 0u64;
+    let mut block = match block::BlockBuilder::start(host) {
+        Ok(b) => b,
+        Err(e) => {
+            // Without the previous block the chain cannot be extended; the
+            // level's messages are left unread so nothing is lost silently.
+            host.write_debug(&format!("zkos: cannot start a block: {e}\n"));
+            return;
+        }
+    };
     let mut counts = MessageCounts::default();
     let mut level = None;
     let mut timestamp = None;
@@ -37,13 +43,17 @@ pub fn run<H: Runtime>(host: &mut H) {
                     Message::ForUs(contents) => {
                         let outcome =
                             tx::decode(contents).map_err(execute::Refusal::from).and_then(|t| {
-                                execute::apply(host, &config, &t, cumulative_gas).map(|i| (t, i))
+                                execute::apply(host, &config, &t, block.gas_used()).map(|i| (t, i))
                             });
                         match outcome {
                             Ok((t, included)) => {
                                 counts.transactions += 1;
-                                cumulative_gas += included.gas_used;
-                                store_receipt(host, &t, &included);
+                                block.push(
+                                    t.hash,
+                                    contents.to_vec(),
+                                    included.receipt,
+                                    included.gas_used,
+                                );
                             }
                             Err(e) => {
                                 counts.refused += 1;
@@ -68,6 +78,10 @@ pub fn run<H: Runtime>(host: &mut H) {
         }
     }
     let Some(level) = level else { return };
+    let block_time = timestamp.map_or(0, |t| u64::try_from(t).unwrap_or(0));
+    if let Err(e) = block.seal(host, &config, block_time) {
+        host.write_debug(&format!("zkos: cannot seal block: {e}\n"));
+    }
     let writes = [
         (HEAD_LEVEL, level.to_le_bytes().to_vec()),
         (HEAD_TIMESTAMP, timestamp.unwrap_or_default().to_le_bytes().to_vec()),
@@ -78,16 +92,6 @@ pub fn run<H: Runtime>(host: &mut H) {
         if let Err(e) = host.store_write_all(&path, &value) {
             host.write_debug(&format!("zkos: cannot record the level: {e}\n"));
         }
-    }
-}
-
-fn store_receipt<H: Runtime>(host: &mut H, t: &tx::Transaction, included: &execute::Included) {
-    let p = layout::receipt(&t.hash);
-    let written = OwnedPath::try_from(p).map_err(|e| e.to_string()).and_then(|p| {
-        host.store_write_all(&p, &included.receipt.encoded_2718()).map_err(|e| e.to_string())
-    });
-    if let Err(e) = written {
-        host.write_debug(&format!("zkos: cannot store the receipt of {}: {e}\n", t.hash));
     }
 }
 
@@ -115,7 +119,7 @@ mod tests {
         let alice = Wallet::from_seed(1);
         let to = Wallet::from_seed(2).address();
         let chain = config::DEV.chain_id;
-        let price = config::DEV.base_fee_per_gas;
+        let price = u128::from(config::DEV.base_fee_per_gas);
         let good = alice.sign_1559(chain, &Call::transfer(to, 5), 0, price, 0, 21_000);
         let wrong_chain = alice.sign_legacy(1, &Call::transfer(to, 5), 1, price, 21_000);
         let too_little_gas = alice.sign_legacy(chain, &Call::transfer(to, 5), 1, price, 20_999);

@@ -21,12 +21,9 @@ use alloy_eips::eip2718::Encodable2718;
 use alloy_primitives::{B256, Bloom, Bytes, U256};
 use alloy_rlp::Encodable;
 use layout::ChainConfig;
-use tezos_smart_rollup_host::{
-    path::{OwnedPath, RefPath},
-    runtime::Runtime,
-};
+use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
 
-use crate::system::SystemError;
+use crate::system::{SystemError, path};
 
 const LATEST: RefPath<'static> = RefPath::assert_from(layout::LATEST_BLOCK);
 
@@ -38,10 +35,6 @@ pub struct BlockBuilder {
     transactions: Vec<(B256, Vec<u8>)>,
     receipts: Vec<ReceiptEnvelope>,
     gas_used: u64,
-}
-
-fn path(p: String) -> Result<OwnedPath, SystemError> {
-    OwnedPath::try_from(p.clone()).map_err(|_| SystemError::Path(p))
 }
 
 impl BlockBuilder {

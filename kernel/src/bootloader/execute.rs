@@ -17,7 +17,7 @@
 use alloy_consensus::{Eip658Value, Receipt, ReceiptEnvelope, ReceiptWithBloom};
 use alloy_primitives::{Address, U256};
 use layout::ChainConfig;
-use tezos_smart_rollup_host::{path::OwnedPath, runtime::Runtime};
+use tezos_smart_rollup_host::runtime::Runtime;
 
 use crate::{
     system::{SystemError, state::StateCache},
@@ -166,9 +166,7 @@ pub fn apply<H: Runtime>(
 }
 
 fn has_code<H: Runtime>(host: &H, a: &Address) -> Result<bool, SystemError> {
-    let p = layout::code(a);
-    let path = OwnedPath::try_from(p.clone()).map_err(|_| SystemError::Path(p))?;
-    Ok(host.store_has(&path)?.is_some())
+    Ok(host.store_has(&crate::system::path(layout::code(a))?)?.is_some())
 }
 
 #[cfg(test)]

@@ -8,7 +8,12 @@
 
 pub mod state;
 
-use tezos_smart_rollup_host::runtime::RuntimeError;
+use tezos_smart_rollup_host::{path::OwnedPath, runtime::RuntimeError};
+
+/// A layout path as the SDK's path type.
+pub(crate) fn path(p: String) -> Result<OwnedPath, SystemError> {
+    OwnedPath::try_from(p.clone()).map_err(|_| SystemError::Path(p))
+}
 
 /// A failure of the system itself, not of a transaction: the host refused
 /// an access, or a stored value does not decode. The transaction in

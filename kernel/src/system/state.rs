@@ -14,7 +14,7 @@ use tezos_smart_rollup_host::{
     runtime::{Runtime, RuntimeError},
 };
 
-use super::SystemError;
+use super::{SystemError, path};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Account {
@@ -48,10 +48,6 @@ pub struct Checkpoint(usize);
 pub struct StateCache {
     accounts: BTreeMap<Address, Account>,
     journal: Vec<Entry>,
-}
-
-fn path(p: String) -> Result<OwnedPath, SystemError> {
-    OwnedPath::try_from(p.clone()).map_err(|_| SystemError::Path(p))
 }
 
 fn read<H: Runtime>(host: &H, p: String) -> Result<Option<Vec<u8>>, SystemError> {

@@ -16,5 +16,9 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let mut mock = MockHost::default();
     let report = mock.run_level(&messages, zkos_kernel::bootloader::run);
-    assert!(report.runs.iter().all(|r| r.failure.is_none()), "the kernel trapped: {:?}", report.runs);
+    assert!(
+        report.runs.iter().all(|r| r.failure.is_none()),
+        "the kernel trapped: {:?}",
+        report.runs
+    );
 });

@@ -11,13 +11,45 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use e2e::{kernel, level, metadata};
 use host::{Durable, Host, InboxMessage, control::run_level};
 use mock_host::MockHost;
-use pvm_runner::{EngineKind, Kernel, engine::Engine, runner::DEFAULT_TICK_LIMIT};
+use pvm_runner::{
+    EngineKind, Kernel, engine::Engine, genesis::Genesis, runner::DEFAULT_TICK_LIMIT,
+};
+use wallet::{Call, Wallet};
 
 struct Scenario {
     name: &'static str,
     stem: &'static str,
     native: fn(&mut MockHost),
     messages: Vec<InboxMessage>,
+    genesis: Option<Genesis>,
+}
+
+/// Ten signed EIP-1559 transfers from one funded account, framed for the
+/// rollup, over the dev genesis.
+fn transfers() -> (Vec<InboxMessage>, Genesis) {
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../kernels-examples/genesis/dev.json"
+    ))
+    .expect("dev genesis");
+    let genesis = Genesis::parse(&json).expect("valid genesis");
+    let alice = Wallet::from_seed(1);
+    let to = Wallet::from_seed(4).address();
+    let fee = u128::from(genesis.config.base_fee_per_gas);
+    let messages = (0..10)
+        .map(|nonce| {
+            let tx = alice.sign_1559(
+                genesis.config.chain_id,
+                &Call::transfer(to, 1_000),
+                nonce,
+                2 * fee,
+                fee,
+                21_000,
+            );
+            InboxMessage::External([&[0u8][..], &[0x5a; 20], &tx].concat())
+        })
+        .collect();
+    (messages, genesis)
 }
 
 fn scenarios() -> Vec<Scenario> {
@@ -28,6 +60,7 @@ fn scenarios() -> Vec<Scenario> {
             native: counter_kernel::run::<MockHost>,
             // ten messages each burning 20,000 rounds of arithmetic
             messages: (0..10).map(|_| InboxMessage::External(b"burn 20000".to_vec())).collect(),
+            genesis: None,
         },
         Scenario {
             name: "echo-io",
@@ -35,6 +68,18 @@ fn scenarios() -> Vec<Scenario> {
             native: echo_kernel::run::<MockHost>,
             // a hundred 1 KiB messages read and written to the outbox
             messages: (0..100).map(|i| InboxMessage::External(vec![i as u8; 1024])).collect(),
+            genesis: None,
+        },
+        {
+            let (messages, genesis) = transfers();
+            Scenario {
+                name: "os-transfers",
+                stem: "zkos_kernel",
+                native: zkos_kernel::bootloader::run::<MockHost>,
+                // ten signed transfers: decode, recover the signer, check, apply, seal the block
+                messages,
+                genesis: Some(genesis),
+            }
         },
     ]
 }
@@ -44,15 +89,34 @@ fn bench(c: &mut Criterion) {
         let wasm = kernel(s.stem);
         let msgs = level(1, &s.messages);
         let kernel = Kernel::new(wasm).expect("valid kernel");
-        let fresh = || Host::new(Durable::new(), metadata());
+        let genesis = s.genesis.clone();
+        let with_genesis = move |durable: &mut Durable| {
+            if let Some(g) = &genesis {
+                g.apply(durable).expect("genesis applies");
+            }
+        };
+        let fresh = || {
+            let mut host = Host::new(Durable::new(), metadata());
+            with_genesis(&mut host.durable);
+            host
+        };
+        let fresh_mock = || {
+            let mut mock = MockHost::default();
+            with_genesis(&mut mock.host_mut().durable);
+            mock
+        };
         let mut engines = [("fast", EngineKind::Fast), ("pvm", EngineKind::Pvm)]
             .map(|(name, kind)| (name, Engine::new(kind)));
         for (_, engine) in &mut engines {
             // compile and warm the module cache outside the measurement
-            let r = run_level(&mut fresh(), 1, msgs.clone(), |h| {
+            let mut host = fresh();
+            let r = run_level(&mut host, 1, msgs.clone(), |h| {
                 engine.run(h, &kernel, DEFAULT_TICK_LIMIT)
             });
             assert!(r.runs.iter().all(|r| r.failure.is_none()));
+            let debug = String::from_utf8_lossy(&host.take_debug()).into_owned();
+            assert!(!debug.contains("refused"), "the scenario must be valid: {debug}");
+            assert!(r.messages_read == r.messages_total);
             if r.ticks() > 0 {
                 eprintln!(
                     "{}: {} kernel_run calls, {} ticks per level (pvm)",
@@ -68,7 +132,7 @@ fn bench(c: &mut Criterion) {
         // so nothing accumulates across iterations.
         group.bench_function("native", |b| {
             b.iter_batched(
-                || (MockHost::default(), msgs.clone()),
+                || (fresh_mock(), msgs.clone()),
                 |(mut mock, m)| mock.run_raw_level(m, s.native),
                 BatchSize::SmallInput,
             );

@@ -23,7 +23,7 @@ use alloy_rlp::Encodable;
 use layout::ChainConfig;
 use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
 
-use crate::system::{SystemError, path};
+use crate::system::{SystemError, path, read};
 
 const LATEST: RefPath<'static> = RefPath::assert_from(layout::LATEST_BLOCK);
 
@@ -40,13 +40,16 @@ pub struct BlockBuilder {
 impl BlockBuilder {
     /// Starts the block after the latest one.
     pub fn start<H: Runtime>(host: &H) -> Result<Self, SystemError> {
-        let (number, parent_hash) = match host.store_read_all(&LATEST) {
-            Ok(b) if b.len() == 40 => {
+        // A failing read is an error, not "no block yet": restarting at block 0
+        // would fork the chain.
+        let latest = String::from_utf8_lossy(layout::LATEST_BLOCK).into_owned();
+        let (number, parent_hash) = match read(host, latest)? {
+            Some(b) if b.len() == 40 => {
                 let number = layout::decode_u64(&b[..8])?;
                 (number + 1, B256::from_slice(&b[8..]))
             }
-            Ok(b) => return Err(layout::LayoutError::Size("latest block", b.len()).into()),
-            Err(_) => (0, B256::ZERO),
+            Some(b) => return Err(layout::LayoutError::Size("latest block", b.len()).into()),
+            None => (0, B256::ZERO),
         };
         Ok(Self {
             number,

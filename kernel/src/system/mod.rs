@@ -8,11 +8,25 @@
 
 pub mod state;
 
-use tezos_smart_rollup_host::{path::OwnedPath, runtime::RuntimeError};
+use tezos_smart_rollup_host::{
+    path::OwnedPath,
+    runtime::{Runtime, RuntimeError},
+};
 
 /// A layout path as the SDK's path type.
 pub(crate) fn path(p: String) -> Result<OwnedPath, SystemError> {
     OwnedPath::try_from(p.clone()).map_err(|_| SystemError::Path(p))
+}
+
+/// The value at a layout path: `None` when there is none, an error when
+/// durable storage fails (which must never be mistaken for "absent").
+pub(crate) fn read<H: Runtime>(host: &H, p: String) -> Result<Option<Vec<u8>>, SystemError> {
+    match host.store_read_all(&path(p)?) {
+        Ok(v) => Ok(Some(v)),
+        Err(RuntimeError::PathNotFound) => Ok(None),
+        Err(RuntimeError::HostErr(tezos_smart_rollup_host::Error::StoreNotAValue)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A failure of the system itself, not of a transaction: the host refused

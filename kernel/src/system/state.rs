@@ -14,7 +14,7 @@ use tezos_smart_rollup_host::{
     runtime::{Runtime, RuntimeError},
 };
 
-use super::{SystemError, path};
+use super::{SystemError, path, read};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Account {
@@ -48,16 +48,6 @@ pub struct Checkpoint(usize);
 pub struct StateCache {
     accounts: BTreeMap<Address, Account>,
     journal: Vec<Entry>,
-}
-
-fn read<H: Runtime>(host: &H, p: String) -> Result<Option<Vec<u8>>, SystemError> {
-    let p = path(p)?;
-    match host.store_read_all(&p) {
-        Ok(v) => Ok(Some(v)),
-        Err(RuntimeError::PathNotFound) => Ok(None),
-        Err(RuntimeError::HostErr(tezos_smart_rollup_host::Error::StoreNotAValue)) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }
 
 impl StateCache {

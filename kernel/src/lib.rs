@@ -21,6 +21,7 @@
 //! | `/zkos/levels` | u64 LE: levels processed since genesis |
 
 pub mod bootloader;
+pub mod ee;
 pub mod system;
 pub mod tx;
 

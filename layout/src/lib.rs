@@ -13,6 +13,7 @@
 //! | `/zkos/accounts/<address>/nonce` | u64, 8 bytes (absent = 0) |
 //! | `/zkos/accounts/<address>/code` | the code (absent = none) |
 //! | `/zkos/accounts/<address>/code_hash` | keccak-256 of the code |
+//! | `/zkos/accounts/<address>/prepared` | what the code's execution environment prepared once at deploy (EVM: the jumpdest bitmap, bit `i` of byte `i / 8`, LSB first, set when byte `i` is a JUMPDEST) |
 //! | `/zkos/accounts/<address>/storage/<slot>` | U256, 32 bytes (absent = 0) |
 //! | `/zkos/receipts/<tx hash>` | the EIP-2718 encoded receipt (status, cumulative gas, bloom, logs) |
 //! | `/zkos/transactions/<tx hash>` | block number (u64) ‖ index in the block (u32) ‖ the raw EIP-2718 transaction |
@@ -60,9 +61,20 @@ pub fn code_hash(address: &Address) -> String {
     format!("{}/code_hash", account(address))
 }
 
+/// What the account's execution environment prepared from its code at
+/// deploy time, so calls need not redo it (EVM: the jumpdest bitmap).
+pub fn prepared(address: &Address) -> String {
+    format!("{}/prepared", account(address))
+}
+
+/// The directory of an account's storage slots.
+pub fn storage_dir(address: &Address) -> String {
+    format!("{}/storage", account(address))
+}
+
 /// One storage slot of an account.
 pub fn storage(address: &Address, slot: &U256) -> String {
-    format!("{}/storage/{}", account(address), hex::encode(slot.to_be_bytes::<32>()))
+    format!("{}/{}", storage_dir(address), hex::encode(slot.to_be_bytes::<32>()))
 }
 
 /// A transaction's receipt.

@@ -12,7 +12,7 @@
 
 use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope, TxLegacy};
 use alloy_eips::eip2718::Encodable2718;
-use alloy_primitives::{Address, Bytes, Signature, TxKind, U256, keccak256};
+use alloy_primitives::{Address, B256, Bytes, Signature, TxKind, U256, keccak256};
 use k256::ecdsa::SigningKey;
 
 /// What a transaction does: the callee (or a creation), value and input.
@@ -85,14 +85,19 @@ impl Wallet {
         Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..])
     }
 
-    fn sign<T: SignableTransaction<Signature>>(&self, tx: T) -> alloy_consensus::Signed<T> {
-        let hash = tx.signature_hash();
+    /// Signs a 32-byte digest (low `s`, as EIP-2 requires; `v()` is the
+    /// recovery parity).
+    pub fn sign_hash(&self, digest: &B256) -> Signature {
         let (sig, recid) = self
             .key
-            .sign_prehash_recoverable(hash.as_slice())
+            .sign_prehash_recoverable(digest.as_slice())
             .expect("signing a 32-byte prehash with a valid key cannot fail");
-        // k256 produces low-s signatures, as EIP-2 requires.
-        tx.into_signed(Signature::from((sig, recid)))
+        Signature::from((sig, recid))
+    }
+
+    fn sign<T: SignableTransaction<Signature>>(&self, tx: T) -> alloy_consensus::Signed<T> {
+        let sig = self.sign_hash(&tx.signature_hash());
+        tx.into_signed(sig)
     }
 
     /// A legacy transaction with EIP-155 replay protection, encoded.

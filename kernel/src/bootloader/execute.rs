@@ -1,18 +1,19 @@
-//! Applying one transaction to the state: the checks that need state, the
-//! fee, the value transfer, the receipt.
+//! Applying one transaction to the state: the checks that need state, then
+//! the EVM, then the fee split and the receipt.
 //!
-//! Fees (EIP-1559 arithmetic, with the chain's fixed base fee):
+//! Fees (EIP-1559 arithmetic, with the chain's configured base fee):
 //! - the effective price is `base_fee + min(max_priority_fee, max_fee − base_fee)`
 //!   (a legacy price pays it all: its tip is `gas_price − base_fee`);
 //! - the sender is charged `gas_limit × effective price` up front and
-//!   refunded the unused gas;
+//!   refunded the unused gas (EIP-3529 refunds included);
 //! - `gas_used × base_fee` goes to the chain's fee account instead of being
 //!   burned, so the sum of all balances stays equal to deposits minus
 //!   withdrawals; `gas_used × tip` goes to the coinbase.
 //!
-//! What runs: a transfer to an account without code. Contract creation and
-//! calls to accounts with code need the EVM, which is not built yet; such a
-//! transaction is refused before it changes anything, with that reason.
+//! A transaction that passes the checks is included whatever its execution
+//! does: a revert or a failure still bumps the nonce and pays for its gas,
+//! and its receipt says status 0. A system failure (durable storage refused
+//! a read or write) refuses it instead, and nothing it did is kept.
 
 use alloy_consensus::{Eip658Value, Receipt, ReceiptEnvelope, ReceiptWithBloom};
 use alloy_primitives::{Address, U256};
@@ -20,7 +21,8 @@ use layout::ChainConfig;
 use tezos_smart_rollup_host::runtime::Runtime;
 
 use crate::{
-    system::{SystemError, state::StateCache},
+    ee::evm::{self, EvmError, GasPrice, Message, Status},
+    system::{SystemError, env::BlockEnv, world::World},
     tx::{self, Fee, Transaction, TxType},
 };
 
@@ -62,12 +64,24 @@ pub enum Refusal {
         /// What the block has left.
         left: u64,
     },
-    /// It needs the EVM, which is not built yet.
-    #[error("{0} needs the EVM, which this kernel does not have yet")]
-    NeedsEvm(&'static str),
+    /// EIP-3607: the sender has code.
+    #[error("sender {0} has code (EIP-3607)")]
+    SenderHasCode(Address),
+    /// The EVM refused to start it.
+    #[error("{0}")]
+    NotStarted(String),
     /// The system failed (a durable-storage error, corrupt state).
     #[error(transparent)]
     System(#[from] SystemError),
+}
+
+impl From<EvmError> for Refusal {
+    fn from(e: EvmError) -> Self {
+        match e {
+            EvmError::NotStarted(why) => Refusal::NotStarted(why),
+            EvmError::System(e) => Refusal::System(e),
+        }
+    }
 }
 
 /// What an included transaction produced.
@@ -79,6 +93,12 @@ pub struct Included {
     pub gas_used: u64,
     /// Price per gas it paid.
     pub effective_gas_price: u128,
+    /// The contract it created.
+    pub created: Option<Address>,
+    /// How execution ended.
+    pub status: Status,
+    /// Return or revert data.
+    pub output: Vec<u8>,
 }
 
 /// The price per gas a transaction pays under `base_fee`, if it pays enough.
@@ -95,27 +115,31 @@ pub fn effective_gas_price(fee: &Fee, base_fee: u128) -> Result<u128, Refusal> {
     })
 }
 
-/// Applies `tx`; on refusal nothing is changed. `cumulative_gas` is the gas
-/// used by the block's earlier transactions.
+/// Applies `tx` in block `env`; on refusal nothing is changed.
+/// `cumulative_gas` is the gas used by the block's earlier transactions.
 pub fn apply<H: Runtime>(
     host: &mut H,
     config: &ChainConfig,
+    env: &BlockEnv,
     tx: &Transaction,
     cumulative_gas: u64,
 ) -> Result<Included, Refusal> {
-    let intrinsic = tx::check_static(tx, config.chain_id)?;
-    let left = config.block_gas_limit.saturating_sub(cumulative_gas);
+    tx::check_static(tx, config.chain_id)?;
+    let left = env.gas_limit.saturating_sub(cumulative_gas);
     if tx.gas_limit > left {
         return Err(Refusal::BlockGasExceeded { limit: tx.gas_limit, left });
     }
-    let base_fee = u128::from(config.base_fee_per_gas);
+    let base_fee = u128::from(env.base_fee);
     let price = effective_gas_price(&tx.fee, base_fee)?;
-    let mut state = StateCache::new();
-    let expected = state.nonce(host, &tx.sender)?;
+    let mut world = World::new();
+    let expected = world.nonce(host, &tx.sender)?;
     if tx.nonce != expected {
         return Err(Refusal::Nonce { expected, found: tx.nonce });
     }
-    let have = state.balance(host, &tx.sender)?;
+    if world.has_code(host, &tx.sender)? {
+        return Err(Refusal::SenderHasCode(tx.sender));
+    }
+    let have = world.balance(host, &tx.sender)?;
     // gas × max price < 2^192; adding a value near 2^256 may overflow, and
     // then no balance can pay it.
     let max_cost = U256::from(tx.gas_limit) * U256::from(tx.fee.max_price());
@@ -123,38 +147,30 @@ pub fn apply<H: Runtime>(
         Some(need) if need <= have => {}
         need => return Err(Refusal::InsufficientFunds { have, need: need.unwrap_or(U256::MAX) }),
     }
-    let to = match tx.to {
-        None => return Err(Refusal::NeedsEvm("contract creation")),
-        Some(to) => to,
+    let msg = Message {
+        caller: tx.sender,
+        to: tx.to,
+        value: tx.value,
+        data: &tx.input,
+        gas_limit: tx.gas_limit,
+        gas_price: match tx.fee {
+            Fee::Legacy { gas_price } => GasPrice::Legacy(gas_price),
+            Fee::Dynamic { max_fee_per_gas, max_priority_fee_per_gas } => GasPrice::Dynamic {
+                max_fee: max_fee_per_gas,
+                max_priority_fee: max_priority_fee_per_gas,
+            },
+        },
+        access_list: tx.access_list.clone(),
     };
-    if has_code(host, &to)? {
-        return Err(Refusal::NeedsEvm("a call to a contract"));
-    }
-
-    // Included from here: charge, transfer, refund, pay.
-    let prepaid = U256::from(tx.gas_limit) * U256::from(price);
-    // Both debits fit the balance checked above; were that ever wrong, the
-    // cache is dropped unflushed and nothing changes.
-    state
-        .debit(host, &tx.sender, prepaid)?
-        .map_err(|_| SystemError::Invariant("prepaid gas above the checked balance"))?;
-    state.bump_nonce(host, &tx.sender)?;
-    let gas_used = intrinsic;
-    state
-        .transfer(host, &tx.sender, &to, tx.value)?
-        .map_err(|_| SystemError::Invariant("value above the checked balance"))?;
-    let refund = U256::from(tx.gas_limit - gas_used) * U256::from(price);
-    state.credit(host, &tx.sender, refund)?;
-    let base = U256::from(gas_used) * U256::from(base_fee);
-    let tip = U256::from(gas_used) * U256::from(price - base_fee);
-    state.credit(host, &config.fee_account, base)?;
-    state.credit(host, &config.coinbase, tip)?;
-    state.flush(host)?;
+    let outcome = evm::transact(host, env, &mut world, &msg)?;
+    let base = U256::from(outcome.gas_used) * U256::from(base_fee);
+    world.credit(host, &config.fee_account, base)?;
+    let logs = world.flush(host)?;
 
     let receipt = Receipt {
-        status: Eip658Value::Eip658(true),
-        cumulative_gas_used: cumulative_gas + gas_used,
-        logs: Vec::new(),
+        status: Eip658Value::Eip658(outcome.status == Status::Success),
+        cumulative_gas_used: cumulative_gas + outcome.gas_used,
+        logs,
     };
     let with_bloom = ReceiptWithBloom::from(receipt);
     let receipt = match tx.tx_type {
@@ -162,11 +178,14 @@ pub fn apply<H: Runtime>(
         TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
         TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
     };
-    Ok(Included { receipt, gas_used, effective_gas_price: price })
-}
-
-fn has_code<H: Runtime>(host: &H, a: &Address) -> Result<bool, SystemError> {
-    Ok(host.store_has(&crate::system::path(layout::code(a))?)?.is_some())
+    Ok(Included {
+        receipt,
+        gas_used: outcome.gas_used,
+        effective_gas_price: price,
+        created: outcome.created,
+        status: outcome.status,
+        output: outcome.output,
+    })
 }
 
 #[cfg(test)]
@@ -256,10 +275,6 @@ mod tests {
             (
                 alice.sign_legacy(DEV.chain_id, &Call::transfer(bob, 1), 0, GWEI - 1, 21_000),
                 "below the base fee",
-            ),
-            (
-                alice.sign_legacy(DEV.chain_id, &Call::create(vec![0]), 0, GWEI, 100_000),
-                "contract creation needs the EVM",
             ),
             (
                 alice.sign_legacy(DEV.chain_id, &Call::transfer(bob, 1), 0, GWEI, 31_000_000),

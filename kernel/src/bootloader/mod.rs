@@ -9,7 +9,7 @@ use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
 
 use inbox::{Message, MessageCounts};
 
-use crate::tx;
+use crate::{system::env::BlockEnv, tx};
 
 const HEAD_LEVEL: RefPath<'static> = RefPath::assert_from(b"/zkos/head/level");
 const HEAD_TIMESTAMP: RefPath<'static> = RefPath::assert_from(b"/zkos/head/timestamp");
@@ -43,7 +43,16 @@ pub fn run<H: Runtime>(host: &mut H) {
                     Message::ForUs(contents) => {
                         let outcome =
                             tx::decode(contents).map_err(execute::Refusal::from).and_then(|t| {
-                                execute::apply(host, &config, &t, block.gas_used()).map(|i| (t, i))
+                                let env = BlockEnv {
+                                    number: block.number(),
+                                    timestamp: block_time(timestamp),
+                                    coinbase: config.coinbase,
+                                    gas_limit: config.block_gas_limit,
+                                    base_fee: config.base_fee_per_gas,
+                                    chain_id: config.chain_id,
+                                };
+                                execute::apply(host, &config, &env, &t, block.gas_used())
+                                    .map(|i| (t, i))
                             });
                         match outcome {
                             Ok((t, included)) => {
@@ -78,8 +87,7 @@ pub fn run<H: Runtime>(host: &mut H) {
         }
     }
     let Some(level) = level else { return };
-    let block_time = timestamp.map_or(0, |t| u64::try_from(t).unwrap_or(0));
-    if let Err(e) = block.seal(host, &config, block_time) {
+    if let Err(e) = block.seal(host, &config, block_time(timestamp)) {
         host.write_debug(&format!("zkos: cannot seal block: {e}\n"));
     }
     let writes = [
@@ -93,6 +101,11 @@ pub fn run<H: Runtime>(host: &mut H) {
             host.write_debug(&format!("zkos: cannot record the level: {e}\n"));
         }
     }
+}
+
+/// The block's timestamp: the level's InfoPerLevel predecessor timestamp.
+fn block_time(timestamp: Option<i64>) -> u64 {
+    timestamp.map_or(0, |t| u64::try_from(t).unwrap_or(0))
 }
 
 fn read_u64<H: Runtime>(host: &H, path: &RefPath<'_>) -> u64 {

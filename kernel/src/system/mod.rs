@@ -1,12 +1,16 @@
 //! The system layer: the only part of the OS that touches durable storage
-//! for accounts. Execution environments and the bootloader reach state
-//! through it.
+//! for accounts, code, slots, logs and blocks. Execution environments reach
+//! state only through it, so the EVM is one environment among others.
 //!
-//! Today it holds [`state::StateCache`], the journaled account cache that
-//! transactions run against; storage slots, code, logs, transient storage,
-//! precompiles and resources come with the EVM.
+//! - [`world::World`]: the journaled world state of a transaction
+//!   (accounts, code with its prepared form, slots, transient slots, warm
+//!   sets, logs), written back once per transaction.
+//! - [`env::BlockEnv`]: what a contract may ask of the block.
+//! - [`precompiles`]: Ethereum's precompiles 0x01–0x0a, for every VM.
 
-pub mod state;
+pub mod env;
+pub mod precompiles;
+pub mod world;
 
 use tezos_smart_rollup_host::{
     path::OwnedPath,

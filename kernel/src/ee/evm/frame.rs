@@ -1,0 +1,123 @@
+//! One EVM call frame: the `evm` crate's machine driven with the jumpdest
+//! bitmap prepared at deploy time instead of recomputed per call.
+//!
+//! This replaces `evm`'s `EtableInterpreter`, whose constructor always
+//! rescans the code; the opcode semantics stay the crate's (its etables).
+
+use std::rc::Rc;
+
+use evm::interpreter::{
+    Capture, Control, ExitError, ExitException, ExitResult, ExitSucceed, FeedbackInterpreter,
+    Interpreter, Machine, StepInterpreter,
+    etable::Etable,
+    runtime::RuntimeState,
+    trap::{CallFeedback, CreateFeedback},
+};
+
+use super::jumpdest;
+
+/// A running EVM frame.
+pub struct Frame<'e, S, ES> {
+    machine: Machine<S>,
+    jumpdests: Rc<Vec<u8>>,
+    position: usize,
+    etable: &'e ES,
+}
+
+impl<'e, S, ES> Frame<'e, S, ES> {
+    /// A frame at the start of `machine`'s code, with its jumpdest bitmap.
+    pub fn new(machine: Machine<S>, jumpdests: Rc<Vec<u8>>, etable: &'e ES) -> Self {
+        Self { machine, jumpdests, position: 0, etable }
+    }
+
+    fn stop(&mut self) {
+        self.position = self.machine.code().len();
+    }
+}
+
+impl<S, ES> AsRef<Machine<S>> for Frame<'_, S, ES> {
+    fn as_ref(&self) -> &Machine<S> {
+        &self.machine
+    }
+}
+
+impl<S, ES> AsMut<Machine<S>> for Frame<'_, S, ES> {
+    fn as_mut(&mut self) -> &mut Machine<S> {
+        &mut self.machine
+    }
+}
+
+impl<S, H, ES: Etable<H, State = S>> StepInterpreter<H> for Frame<'_, S, ES> {
+    fn step(&mut self, handle: &mut H) -> Result<(), Capture<ExitResult, ES::Trap>> {
+        let position = self.position;
+        if position >= self.machine.code().len() {
+            return Err(Capture::Exit(ExitSucceed::Stopped.into()));
+        }
+        match self.etable.eval(&mut self.machine, handle, position) {
+            Control::NoAction => {}
+            Control::Continue(n) => self.position = position + n,
+            Control::Jump(to) => {
+                if !jumpdest::is_valid(&self.jumpdests, to) {
+                    self.stop();
+                    return Err(Capture::Exit(ExitException::InvalidJump.into()));
+                }
+                self.position = to;
+            }
+            Control::Exit(e) => {
+                self.stop();
+                return Err(Capture::Exit(e));
+            }
+            Control::Trap(t) => return Err(Capture::Trap(t)),
+        }
+        Ok(())
+    }
+}
+
+impl<S, H, ES: Etable<H, State = S>> Interpreter<H> for Frame<'_, S, ES> {
+    type State = S;
+    type Trap = ES::Trap;
+
+    fn deconstruct(self) -> (S, Vec<u8>) {
+        (self.machine.state, self.machine.retval)
+    }
+
+    fn state(&self) -> &S {
+        &self.machine.state
+    }
+
+    fn state_mut(&mut self) -> &mut S {
+        &mut self.machine.state
+    }
+
+    fn run(&mut self, handle: &mut H) -> Capture<ExitResult, ES::Trap> {
+        loop {
+            if let Err(done) = self.step(handle) {
+                return done;
+            }
+        }
+    }
+}
+
+impl<S, H, ES> FeedbackInterpreter<H, CallFeedback> for Frame<'_, S, ES>
+where
+    S: AsRef<RuntimeState> + AsMut<RuntimeState>,
+    ES: Etable<H, State = S>,
+{
+    fn feedback(&mut self, feedback: CallFeedback, _handler: &mut H) -> Result<(), ExitError> {
+        feedback.to_machine(self)?;
+        self.position += 1;
+        Ok(())
+    }
+}
+
+impl<S, H, ES> FeedbackInterpreter<H, CreateFeedback> for Frame<'_, S, ES>
+where
+    S: AsRef<RuntimeState> + AsMut<RuntimeState>,
+    ES: Etable<H, State = S>,
+{
+    fn feedback(&mut self, feedback: CreateFeedback, _handler: &mut H) -> Result<(), ExitError> {
+        feedback.to_machine(self)?;
+        self.position += 1;
+        Ok(())
+    }
+}

@@ -6,10 +6,7 @@ use std::rc::Rc;
 use evm::{
     GasMutState, InvokerControl, InvokerExit,
     interpreter::{
-        ExitError, ExitException, Machine,
-        etable::Etable,
-        runtime::GasState,
-        trap::CallScheme,
+        ExitError, ExitException, Machine, etable::Etable, runtime::GasState, trap::CallScheme,
         uint::H160,
     },
     standard::{Config, Resolver, ResolverOrigin, State},

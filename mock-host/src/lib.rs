@@ -45,6 +45,12 @@ impl MockHost {
         }
     }
 
+    /// Sets the predecessor timestamp the next level's InfoPerLevel carries
+    /// (it grows by one per level after that).
+    pub fn set_timestamp(&mut self, timestamp: i64) {
+        self.timestamp = timestamp;
+    }
+
     /// Runs the next level with `messages` between the protocol's
     /// StartOfLevel/InfoPerLevel and EndOfLevel; `kernel` is one `kernel_run`.
     pub fn run_level(

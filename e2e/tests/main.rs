@@ -5,4 +5,5 @@
 
 mod cli;
 mod engines;
+mod erc20;
 mod pvm_rules;

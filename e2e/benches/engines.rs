@@ -52,6 +52,59 @@ fn transfers() -> (Vec<InboxMessage>, Genesis) {
     (messages, genesis)
 }
 
+alloy_sol_types::sol! {
+    function transfer(address to, uint256 value) returns (bool);
+}
+
+/// Ten ERC-20 `transfer`s from one holder to ten new holders (each writes a
+/// fresh balance slot and emits a `Transfer` event). The token is
+/// OpenZeppelin's ERC-20 (`contracts/build/ZkToken.json`), pre-deployed in
+/// the genesis with the holder's balance and the total supply in their
+/// slots (`_balances` is slot 0, `_totalSupply` slot 2).
+fn erc20_transfers() -> (Vec<InboxMessage>, Genesis) {
+    use alloy_primitives::{U256, keccak256};
+    use alloy_sol_types::SolCall;
+    let (_, mut genesis) = transfers();
+    let artefact: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../contracts/build/ZkToken.json"
+        ))
+        .expect("ZkToken artefact"),
+    )
+    .expect("artefact json");
+    let code = hex::decode(artefact["deployedBytecode"].as_str().expect("code")).expect("hex");
+    let alice = Wallet::from_seed(1);
+    let token = alloy_primitives::Address::repeat_byte(0x70);
+    let supply = U256::from(10u64).pow(U256::from(24));
+    let mut key = alice.address().into_word().to_vec();
+    key.extend_from_slice(&[0; 32]);
+    let account = pvm_runner::genesis::GenesisAccount {
+        balance: U256::ZERO,
+        nonce: 1,
+        code: Some(code),
+        storage: [(keccak256(&key).into(), supply), (U256::from(2), supply)].into(),
+    };
+    genesis.alloc.insert(token, account);
+    let fee = u128::from(genesis.config.base_fee_per_gas);
+    let messages = (0..10u8)
+        .map(|i| {
+            let to = alloy_primitives::Address::repeat_byte(0xa0 + i);
+            let input = transferCall { to, value: U256::from(1_000) }.abi_encode();
+            let tx = alice.sign_1559(
+                genesis.config.chain_id,
+                &Call::with_input(token, input),
+                u64::from(i),
+                2 * fee,
+                fee,
+                100_000,
+            );
+            InboxMessage::External([&[0u8][..], &[0x5a; 20], &tx].concat())
+        })
+        .collect();
+    (messages, genesis)
+}
+
 fn scenarios() -> Vec<Scenario> {
     vec![
         Scenario {
@@ -77,6 +130,17 @@ fn scenarios() -> Vec<Scenario> {
                 stem: "zkos_kernel",
                 native: zkos_kernel::bootloader::run::<MockHost>,
                 // ten signed transfers: decode, recover the signer, check, apply, seal the block
+                messages,
+                genesis: Some(genesis),
+            }
+        },
+        {
+            let (messages, genesis) = erc20_transfers();
+            Scenario {
+                name: "os-erc20",
+                stem: "zkos_kernel",
+                native: zkos_kernel::bootloader::run::<MockHost>,
+                // ten OpenZeppelin ERC-20 transfers through the EVM
                 messages,
                 genesis: Some(genesis),
             }

@@ -3,7 +3,10 @@
 #  1. the Zk OS kernel over kernels-examples/inboxes/transfers.json on the dev
 #     genesis (signed Ethereum transfers; replayed, wrong-chain, malformed and
 #     unfunded ones refused), on both engines, and reads a balance back;
-#  2. the counter example kernel over kernels-examples/inboxes/counter.json
+#  2. the Zk OS kernel over kernels-examples/inboxes/erc20.json: OpenZeppelin's
+#     ERC-20 (compiled by solc-js) deployed, transfers among several
+#     accounts, one failing transfer (receipt status 0), on both engines;
+#  3. the counter example kernel over kernels-examples/inboxes/counter.json
 #     (a reboot every level; level 4 traps and is rolled back).
 # Extra arguments go to every `pvm-runner run` (e.g. --json).
 set -euo pipefail
@@ -25,6 +28,17 @@ for engine in fast pvm; do
 done
 echo "== balance of 0x311f8db88a01003cec1a0c209b0aea4468736636 (received 1 ETH + 3 gwei)"
 "$runner" inspect --state "$state/pvm" /zkos/accounts/311f8db88a01003cec1a0c209b0aea4468736636/balance
+
+for engine in fast pvm; do
+    echo "== Zk OS kernel, ERC-20 (OpenZeppelin) scenario, engine $engine"
+    "$runner" run --kernel "$wasm/zkos_kernel.wasm" --genesis kernels-examples/genesis/dev.json \
+        --inbox kernels-examples/inboxes/erc20.json --engine "$engine" \
+        --state "$state/erc20-$engine" "$@"
+done
+token=/zkos/accounts/d1c1f487469adac0de7d1a5366e41c0c061fdc67
+echo "== the token (alice's first creation): its storage slots (balances, total supply 10^24)"
+"$runner" inspect --state "$state/erc20-pvm" "$token/storage"
+"$runner" inspect --state "$state/erc20-pvm" "$token/storage/0000000000000000000000000000000000000000000000000000000000000002"
 
 for engine in fast pvm; do
     echo "== counter kernel, engine $engine"

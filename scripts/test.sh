@@ -4,4 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# The Solidity artefacts the tests use must be what solc-js makes of the
+# committed sources (pinned compiler and OpenZeppelin, see contracts/).
+(cd contracts && npm ci --no-audit --no-fund --silent && node compile.mjs --check)
 cargo test --workspace --locked "$@"

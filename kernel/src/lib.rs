@@ -3,10 +3,10 @@
 //! It exports `kernel_run` and `kernel_next`, reads every inbox message of
 //! every level and classifies it ([`bootloader::inbox`]). Each Ethereum
 //! transaction framed for this rollup is decoded and checked ([`tx`]), then
-//! applied through the system layer's journaled account cache
-//! ([`system::state`]) by [`bootloader::execute`]: value transfers with
-//! EIP-1559 fees and a receipt. Not built yet: the EVM (creations and calls
-//! to code are refused with that reason), blocks, the bridge.
+//! run by [`bootloader::execute`] in the EVM ([`ee::evm`]) against the system
+//! layer's journaled world ([`system::world`]), with EIP-1559 fees and a
+//! receipt; [`bootloader::block`] seals one block per level. Not built yet:
+//! the bridge, blocks continuing across reboots, WASM and RISC-V contracts.
 //!
 //! # Durable-storage layout (public interface)
 //!

@@ -1,5 +1,6 @@
-//! Hostile input: random bytes, truncated and mutated transactions, as inbox
-//! messages. The kernel must never trap (every `kernel_run` returns), and no
+//! Hostile input: random bytes, truncated and mutated transactions, and
+//! valid transactions that create and call contracts of random EVM code, as
+//! inbox messages. The kernel must never trap (every `kernel_run` returns), and no
 //! input may create or destroy value: the sum of all balances stays what
 //! genesis gave. Fixed seed, so a failure reproduces.
 
@@ -47,6 +48,23 @@ enum Hostile {
     Mutated(usize, usize, u8),
     Valid(usize),
     Unframed(Vec<u8>),
+    /// A creation whose initcode is random bytes, from funded wallet `k`.
+    RandomInitcode(u64, Vec<u8>),
+    /// Deploys random runtime code from wallet `k`, then calls it with
+    /// random calldata.
+    DeployAndCall(u64, Vec<u8>, Vec<u8>),
+}
+
+/// Wallets that sign the contract cases (seeds 10..18), each funded.
+const CODE_WALLETS: std::ops::Range<u64> = 10..18;
+
+/// Initcode that returns `code` as the contract's code:
+/// PUSH2 len, DUP1, PUSH1 10, PUSH0, CODECOPY, PUSH0, RETURN, then `code`.
+fn deploying(code: &[u8]) -> Vec<u8> {
+    let len = u16::try_from(code.len()).unwrap().to_be_bytes();
+    let mut v = vec![0x61, len[0], len[1], 0x80, 0x60, 10, 0x5f, 0x39, 0x5f, 0xf3];
+    v.extend_from_slice(code);
+    v
 }
 
 fn hostile() -> impl Strategy<Value = Hostile> {
@@ -56,11 +74,57 @@ fn hostile() -> impl Strategy<Value = Hostile> {
         (0..3usize, any::<usize>(), any::<u8>()).prop_map(|(i, at, x)| Hostile::Mutated(i, at, x)),
         (0..3usize).prop_map(Hostile::Valid),
         prop::collection::vec(any::<u8>(), 0..100).prop_map(Hostile::Unframed),
+        (CODE_WALLETS, prop::collection::vec(any::<u8>(), 0..200))
+            .prop_map(|(k, c)| Hostile::RandomInitcode(k, c)),
+        (
+            CODE_WALLETS,
+            prop::collection::vec(any::<u8>(), 1..200),
+            prop::collection::vec(any::<u8>(), 0..68)
+        )
+            .prop_map(|(k, c, d)| Hostile::DeployAndCall(k, c, d)),
     ]
+}
+
+fn messages(h: &Hostile, valid: &[Vec<u8>]) -> Vec<InboxMessage> {
+    let gwei = u128::from(DEV.base_fee_per_gas);
+    match h {
+        Hostile::RandomInitcode(k, code) => {
+            let w = Wallet::from_seed(*k);
+            vec![framed(&w.sign_legacy(
+                DEV.chain_id,
+                &Call::create(code.clone()),
+                0,
+                gwei,
+                300_000,
+            ))]
+        }
+        Hostile::DeployAndCall(k, code, data) => {
+            let w = Wallet::from_seed(*k);
+            let at = w.address().create(0);
+            vec![
+                framed(&w.sign_legacy(
+                    DEV.chain_id,
+                    &Call::create(deploying(code)),
+                    0,
+                    gwei,
+                    300_000,
+                )),
+                framed(&w.sign_legacy(
+                    DEV.chain_id,
+                    &Call::with_input(at, data.clone()),
+                    1,
+                    gwei,
+                    300_000,
+                )),
+            ]
+        }
+        other => vec![message(other, valid)],
+    }
 }
 
 fn message(h: &Hostile, valid: &[Vec<u8>]) -> InboxMessage {
     match h {
+        Hostile::RandomInitcode(..) | Hostile::DeployAndCall(..) => framed(&[]),
         Hostile::Random(b) => framed(b),
         Hostile::Truncated(i, n) => {
             let v = &valid[*i];
@@ -94,16 +158,36 @@ proptest! {
     fn hostile_messages_never_trap_and_never_mint(levels in prop::collection::vec(prop::collection::vec(hostile(), 0..8), 1..4)) {
         let valid = valid_transactions();
         let mut mock = MockHost::default();
-        for w in [Wallet::from_seed(1), Wallet::from_seed(2)] {
+        let wallets = [1, 2].into_iter().chain(CODE_WALLETS).map(Wallet::from_seed);
+        for w in wallets {
             mock.set(layout::balance(&w.address()).as_bytes(), &layout::encode_u256(&U256::from(ETH))).unwrap();
         }
         let supply = total_balance(&mock);
         for level in &levels {
-            let msgs: Vec<_> = level.iter().map(|h| message(h, &valid)).collect();
+            let msgs: Vec<_> = level.iter().flat_map(|h| messages(h, &valid)).collect();
             let report = mock.run_level(&msgs, run);
             prop_assert!(report.runs.iter().all(|r| r.failure.is_none()), "a run failed: {:?}", report.runs);
             prop_assert_eq!(report.messages_read, report.messages_total);
             prop_assert_eq!(total_balance(&mock), supply);
         }
     }
+}
+
+/// The contract cases really reach the EVM: deployed code runs when called.
+#[test]
+fn deploy_and_call_cases_execute() {
+    let mut mock = MockHost::default();
+    let w = Wallet::from_seed(CODE_WALLETS.start);
+    mock.set(layout::balance(&w.address()).as_bytes(), &layout::encode_u256(&U256::from(ETH)))
+        .unwrap();
+    // PUSH1 1, PUSH1 0, SSTORE, STOP
+    let case =
+        Hostile::DeployAndCall(CODE_WALLETS.start, vec![0x60, 1, 0x60, 0, 0x55, 0x00], vec![]);
+    mock.run_level(&messages(&case, &[]), run);
+    let at = w.address().create(0);
+    assert_eq!(mock.get(layout::code(&at).as_bytes()), Some(vec![0x60, 1, 0x60, 0, 0x55, 0x00]));
+    assert_eq!(
+        mock.get(layout::storage(&at, &U256::ZERO).as_bytes()),
+        Some(layout::encode_u256(&U256::from(1)).to_vec())
+    );
 }

@@ -2,7 +2,9 @@
 
 use alloy_primitives::{Address, address};
 use layout::ChainConfig;
-use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
+use tezos_smart_rollup_host::runtime::Runtime;
+
+use crate::system::{SystemError, read};
 
 /// The configuration of a rollup whose genesis wrote none: a development
 /// chain (id 0x5a4b = 23115), 30 M gas blocks, a 1 gwei base fee.
@@ -18,19 +20,19 @@ pub const DEV: ChainConfig = ChainConfig {
 /// Where base fees go in the development configuration.
 pub const FEE_ACCOUNT: Address = address!("0x0000000000000000000000000000000000000fee");
 
-const CONFIG: RefPath<'static> = RefPath::assert_from(layout::CONFIG);
-
 /// The configuration stored at genesis, or [`DEV`] when there is none. A
 /// stored configuration that does not decode is reported and [`DEV`] used,
-/// so a bad genesis cannot stop the chain.
-pub fn load<H: Runtime>(host: &H) -> ChainConfig {
-    match host.store_read_all(&CONFIG) {
-        Ok(bytes) => ChainConfig::decode(&bytes).unwrap_or_else(|e| {
+/// so a bad genesis cannot stop the chain; a failing read is an error (the
+/// level is then left unprocessed rather than run under the wrong rules).
+pub fn load<H: Runtime>(host: &H) -> Result<ChainConfig, SystemError> {
+    let path = String::from_utf8_lossy(layout::CONFIG).into_owned();
+    Ok(match read(host, path)? {
+        None => DEV,
+        Some(bytes) => ChainConfig::decode(&bytes).unwrap_or_else(|e| {
             host.write_debug(&format!(
                 "zkos: /zkos/config unreadable ({e}); using the dev config\n"
             ));
             DEV
         }),
-        Err(_) => DEV,
-    }
+    })
 }

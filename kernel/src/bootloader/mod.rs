@@ -19,7 +19,13 @@ const LEVELS: RefPath<'static> = RefPath::assert_from(b"/zkos/levels");
 /// One `kernel_run`: reads the whole inbox of the level and records it.
 pub fn run<H: Runtime>(host: &mut H) {
     let rollup = host.reveal_metadata().raw_rollup_address;
-    let config = config::load(host);
+    let config = match config::load(host) {
+        Ok(c) => c,
+        Err(e) => {
+            host.write_debug(&format!("zkos: cannot read the chain configuration: {e}\n"));
+            return;
+        }
+    };
     let mut block = match block::BlockBuilder::start(host) {
         Ok(b) => b,
         Err(e) => {

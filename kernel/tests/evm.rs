@@ -3,6 +3,7 @@
 
 mod common;
 
+use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{Address, B256, U256, keccak256};
 use alloy_sol_types::{SolCall, SolError, SolEvent, sol};
 use common::{Chain, ETH, bytecode};
@@ -269,4 +270,21 @@ fn out_of_gas_spends_the_whole_limit() {
     assert!(matches!(inc.status, Status::Failed(_)), "{:?}", inc.status);
     assert_eq!(inc.gas_used, 30_000);
     assert_eq!(chain.slot(&probe, slot(1)), U256::ZERO);
+}
+
+#[test]
+fn a_level_stores_what_receipts_leave_out() {
+    let alice = Wallet::from_seed(1);
+    let mut chain = Chain::funded(&[&alice]);
+    let create = chain.sign(&alice, &Call::create(bytecode("Probe")), 3_000_000);
+    chain.run_level(std::slice::from_ref(&create));
+    let hash = keccak256(&create);
+    let info = chain.mock.get(layout::receipt_info(&hash).as_bytes()).expect("receipt info");
+    let info = layout::ReceiptInfo::decode(&info).unwrap();
+    assert_eq!(info.created, Some(alice.address().create(0)));
+    // 2 gwei cap, 1 gwei tip over a 1 gwei base fee: 2 gwei per gas
+    assert_eq!(info.effective_gas_price, 2_000_000_000);
+    let receipt = chain.mock.get(layout::receipt(&hash).as_bytes()).unwrap();
+    let receipt = alloy_consensus::ReceiptEnvelope::decode_2718(&mut receipt.as_slice()).unwrap();
+    assert_eq!(receipt.cumulative_gas_used(), info.gas_used, "the only transaction of its block");
 }

@@ -16,6 +16,7 @@
 //! | `/zkos/accounts/<address>/prepared` | what the code's execution environment prepared once at deploy (EVM: the jumpdest bitmap, bit `i` of byte `i / 8`, LSB first, set when byte `i` is a JUMPDEST) |
 //! | `/zkos/accounts/<address>/storage/<slot>` | U256, 32 bytes (absent = 0) |
 //! | `/zkos/receipts/<tx hash>` | the EIP-2718 encoded receipt (status, cumulative gas, bloom, logs) |
+//! | `/zkos/receipt-info/<tx hash>` | [`ReceiptInfo`], 45 bytes: what an Ethereum receipt leaves to be derived (gas used, effective gas price, created contract) |
 //! | `/zkos/transactions/<tx hash>` | block number (u64) ‖ index in the block (u32) ‖ the raw EIP-2718 transaction |
 //! | `/zkos/blocks/latest` | number (u64) ‖ hash (32 bytes) of the last block |
 //! | `/zkos/blocks/<number, 16 hex digits>/header` | the block's RLP-encoded Ethereum header |
@@ -82,6 +83,12 @@ pub fn receipt(tx_hash: &B256) -> String {
     format!("/zkos/receipts/{}", hex::encode(tx_hash))
 }
 
+/// What the OS knows of an included transaction beyond its EIP-2718
+/// receipt: gas used, the effective gas price and the created contract.
+pub fn receipt_info(tx_hash: &B256) -> String {
+    format!("/zkos/receipt-info/{}", hex::encode(tx_hash))
+}
+
 /// The latest block: its number (u64) then its hash (32 bytes).
 pub const LATEST_BLOCK: &[u8] = b"/zkos/blocks/latest";
 
@@ -134,6 +141,56 @@ pub enum LayoutError {
     /// The wrong number of bytes for the type.
     #[error("a stored {0} of {1} bytes")]
     Size(&'static str, usize),
+}
+
+/// The part of a receipt Ethereum's encoding leaves out.
+///
+/// Encoding (45 bytes): `gas_used` u64 ‖ `effective_gas_price` u128 ‖ one
+/// byte 1 if a contract was created, else 0 ‖ its address (20 zero bytes if
+/// none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceiptInfo {
+    /// Gas the transaction used (refund deducted).
+    pub gas_used: u64,
+    /// Wei it paid per gas.
+    pub effective_gas_price: u128,
+    /// The contract it created, if any.
+    pub created: Option<Address>,
+}
+
+/// The size of an encoded [`ReceiptInfo`].
+pub const RECEIPT_INFO_SIZE: usize = 8 + 16 + 1 + 20;
+
+impl ReceiptInfo {
+    /// Encodes as documented on the type.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(RECEIPT_INFO_SIZE);
+        v.extend_from_slice(&self.gas_used.to_be_bytes());
+        v.extend_from_slice(&self.effective_gas_price.to_be_bytes());
+        v.push(u8::from(self.created.is_some()));
+        v.extend_from_slice(self.created.unwrap_or_default().as_slice());
+        v
+    }
+
+    /// Decodes; anything but the documented shape is refused.
+    pub fn decode(bytes: &[u8]) -> Result<Self, LayoutError> {
+        let b: &[u8; RECEIPT_INFO_SIZE] =
+            bytes.try_into().map_err(|_| LayoutError::Size("receipt info", bytes.len()))?;
+        let (gas, rest) = b.split_at(8);
+        let (price, rest) = rest.split_at(16);
+        let created = match rest[0] {
+            0 => None,
+            1 => Some(Address::from_slice(&rest[1..])),
+            _ => return Err(LayoutError::Size("receipt info flag", usize::from(rest[0]))),
+        };
+        Ok(Self {
+            gas_used: decode_u64(gas)?,
+            effective_gas_price: u128::from_be_bytes(
+                price.try_into().map_err(|_| LayoutError::Size("u128", price.len()))?,
+            ),
+            created,
+        })
+    }
 }
 
 /// The chain's configuration, fixed at genesis.
@@ -206,6 +263,20 @@ fn array<const N: usize>(part: &[u8]) -> [u8; N] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn receipt_info_round_trips_and_refuses_bad_shapes() {
+        for created in [None, Some(Address::repeat_byte(7))] {
+            let info = ReceiptInfo { gas_used: 21_000, effective_gas_price: 3 << 100, created };
+            let bytes = info.encode();
+            assert_eq!(bytes.len(), RECEIPT_INFO_SIZE);
+            assert_eq!(ReceiptInfo::decode(&bytes), Ok(info));
+        }
+        let mut bad = ReceiptInfo { gas_used: 1, effective_gas_price: 1, created: None }.encode();
+        bad[24] = 2;
+        assert!(ReceiptInfo::decode(&bad).is_err());
+        assert!(ReceiptInfo::decode(&bad[1..]).is_err());
+    }
 
     #[test]
     fn config_round_trips() {

@@ -34,6 +34,7 @@ pub struct BlockBuilder {
     parent_hash: B256,
     transactions: Vec<(B256, Vec<u8>)>,
     receipts: Vec<ReceiptEnvelope>,
+    infos: Vec<layout::ReceiptInfo>,
     gas_used: u64,
 }
 
@@ -56,6 +57,7 @@ impl BlockBuilder {
             parent_hash,
             transactions: Vec::new(),
             receipts: Vec::new(),
+            infos: Vec::new(),
             gas_used: 0,
         })
     }
@@ -80,11 +82,19 @@ impl BlockBuilder {
         self.transactions.is_empty()
     }
 
-    /// Records an included transaction: its hash, raw bytes, receipt and gas.
-    pub fn push(&mut self, hash: B256, raw: Vec<u8>, receipt: ReceiptEnvelope, gas_used: u64) {
+    /// Records an included transaction: its hash, raw bytes, receipt and
+    /// what the receipt leaves out (gas used, price, created contract).
+    pub fn push(
+        &mut self,
+        hash: B256,
+        raw: Vec<u8>,
+        receipt: ReceiptEnvelope,
+        info: layout::ReceiptInfo,
+    ) {
         self.transactions.push((hash, raw));
         self.receipts.push(receipt);
-        self.gas_used += gas_used;
+        self.gas_used += info.gas_used;
+        self.infos.push(info);
     }
 
     /// Computes the header and writes the block, its transactions' locations
@@ -135,9 +145,10 @@ impl BlockBuilder {
         host.store_write_all(&path(layout::block_header(self.number))?, &rlp)?;
         let hashes: Vec<u8> = self.transactions.iter().flat_map(|(h, _)| h.0).collect();
         host.store_write_all(&path(layout::block_transactions(self.number))?, &hashes)?;
-        for (index, ((tx_hash, raw), receipt)) in
-            self.transactions.iter().zip(&self.receipts).enumerate()
+        for (index, (((tx_hash, raw), receipt), info)) in
+            self.transactions.iter().zip(&self.receipts).zip(&self.infos).enumerate()
         {
+            host.store_write_all(&path(layout::receipt_info(tx_hash))?, &info.encode())?;
             let mut location = self.number.to_be_bytes().to_vec();
             location.extend_from_slice(&(index as u32).to_be_bytes());
             location.extend_from_slice(raw);

@@ -63,12 +63,12 @@ pub fn run<H: Runtime>(host: &mut H) {
                         match outcome {
                             Ok((t, included)) => {
                                 counts.transactions += 1;
-                                block.push(
-                                    t.hash,
-                                    contents.to_vec(),
-                                    included.receipt,
-                                    included.gas_used,
-                                );
+                                let info = layout::ReceiptInfo {
+                                    gas_used: included.gas_used,
+                                    effective_gas_price: included.effective_gas_price,
+                                    created: included.created,
+                                };
+                                block.push(t.hash, contents.to_vec(), included.receipt, info);
                             }
                             Err(e) => {
                                 counts.refused += 1;

@@ -20,21 +20,24 @@ wasm=target/wasm32-unknown-unknown/release
 state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
 
-for engine in fast pvm; do
-    echo "== Zk OS kernel, transfers, engine $engine"
-    "$runner" run --kernel "$wasm/zkos_kernel.wasm" --genesis kernels-examples/genesis/dev.json \
-        --inbox kernels-examples/inboxes/transfers.json --engine "$engine" \
-        --state "$state/$engine" "$@"
-done
-echo "== balance of 0x311f8db88a01003cec1a0c209b0aea4468736636 (received 1 ETH + 3 gwei)"
-"$runner" inspect --state "$state/pvm" /zkos/accounts/311f8db88a01003cec1a0c209b0aea4468736636/balance
+# The Zk OS kernel over the dev genesis and inbox $1, on both engines, into
+# $state/$1-<engine>; $2 names the scenario.
+run_os() {
+    local inbox=$1 what=$2 engine
+    shift 2
+    for engine in fast pvm; do
+        echo "== Zk OS kernel, $what, engine $engine"
+        "$runner" run --kernel "$wasm/zkos_kernel.wasm" --genesis kernels-examples/genesis/dev.json \
+            --inbox "kernels-examples/inboxes/$inbox.json" --engine "$engine" \
+            --state "$state/$inbox-$engine" "$@"
+    done
+}
 
-for engine in fast pvm; do
-    echo "== Zk OS kernel, ERC-20 (OpenZeppelin) scenario, engine $engine"
-    "$runner" run --kernel "$wasm/zkos_kernel.wasm" --genesis kernels-examples/genesis/dev.json \
-        --inbox kernels-examples/inboxes/erc20.json --engine "$engine" \
-        --state "$state/erc20-$engine" "$@"
-done
+run_os transfers "transfers" "$@"
+echo "== balance of 0x311f8db88a01003cec1a0c209b0aea4468736636 (received 1 ETH + 3 gwei)"
+"$runner" inspect --state "$state/transfers-pvm" /zkos/accounts/311f8db88a01003cec1a0c209b0aea4468736636/balance
+
+run_os erc20 "ERC-20 (OpenZeppelin) scenario" "$@"
 token=/zkos/accounts/d1c1f487469adac0de7d1a5366e41c0c061fdc67
 echo "== the token (alice's first creation): its storage slots (balances, total supply 10^24)"
 "$runner" inspect --state "$state/erc20-pvm" "$token/storage"

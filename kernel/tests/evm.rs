@@ -109,12 +109,12 @@ fn a_revert_keeps_nothing_but_charges_gas_and_bumps_the_nonce() {
     assert_eq!(chain.slot(&probe, slot(1)), U256::ZERO);
     assert_eq!(chain.nonce(&alice.address()), 2);
     assert!(
-        inc.gas_used > 21_000 && inc.gas_used < 1_000_000,
+        inc.info.gas_used > 21_000 && inc.info.gas_used < 1_000_000,
         "unused gas returned: {}",
-        inc.gas_used
+        inc.info.gas_used
     );
-    let price = U256::from(inc.effective_gas_price);
-    assert_eq!(chain.balance(&alice.address()), before - U256::from(inc.gas_used) * price);
+    let price = U256::from(inc.info.effective_gas_price);
+    assert_eq!(chain.balance(&alice.address()), before - U256::from(inc.info.gas_used) * price);
 }
 
 #[test]
@@ -268,7 +268,7 @@ fn out_of_gas_spends_the_whole_limit() {
     );
     let inc = chain.apply(&raw).unwrap();
     assert!(matches!(inc.status, Status::Failed(_)), "{:?}", inc.status);
-    assert_eq!(inc.gas_used, 30_000);
+    assert_eq!(inc.info.gas_used, 30_000);
     assert_eq!(chain.slot(&probe, slot(1)), U256::ZERO);
 }
 

@@ -89,12 +89,8 @@ impl From<EvmError> for Refusal {
 pub struct Included {
     /// The receipt, as stored.
     pub receipt: ReceiptEnvelope,
-    /// Gas the transaction used.
-    pub gas_used: u64,
-    /// Price per gas it paid.
-    pub effective_gas_price: u128,
-    /// The contract it created.
-    pub created: Option<Address>,
+    /// What the receipt leaves out: gas used, price paid, created contract.
+    pub info: layout::ReceiptInfo,
     /// How execution ended.
     pub status: Status,
     /// Return or revert data.
@@ -115,8 +111,10 @@ pub fn effective_gas_price(fee: &Fee, base_fee: u128) -> Result<u128, Refusal> {
     })
 }
 
-/// Applies `tx` in block `env`; on refusal nothing is changed.
-/// `cumulative_gas` is the gas used by the block's earlier transactions.
+/// Applies `tx` in block `env` (built by [`BlockEnv::new`] from `config`);
+/// on refusal nothing is changed. `cumulative_gas` is the gas used by the
+/// block's earlier transactions. Block parameters come from `env`; of
+/// `config` only the fee account is read.
 pub fn apply<H: Runtime>(
     host: &mut H,
     config: &ChainConfig,
@@ -124,7 +122,7 @@ pub fn apply<H: Runtime>(
     tx: &Transaction,
     cumulative_gas: u64,
 ) -> Result<Included, Refusal> {
-    tx::check_static(tx, config.chain_id)?;
+    tx::check_static(tx, env.chain_id)?;
     let left = env.gas_limit.saturating_sub(cumulative_gas);
     if tx.gas_limit > left {
         return Err(Refusal::BlockGasExceeded { limit: tx.gas_limit, left });
@@ -178,14 +176,12 @@ pub fn apply<H: Runtime>(
         TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
         TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
     };
-    Ok(Included {
-        receipt,
+    let info = layout::ReceiptInfo {
         gas_used: outcome.gas_used,
         effective_gas_price: price,
         created: outcome.created,
-        status: outcome.status,
-        output: outcome.output,
-    })
+    };
+    Ok(Included { receipt, info, status: outcome.status, output: outcome.output })
 }
 
 #[cfg(test)]

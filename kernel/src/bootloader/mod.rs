@@ -7,6 +7,7 @@ pub mod inbox;
 
 use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
 
+use execute::Included;
 use inbox::{Message, MessageCounts};
 
 use crate::{system::env::BlockEnv, tx};
@@ -49,26 +50,16 @@ pub fn run<H: Runtime>(host: &mut H) {
                     Message::ForUs(contents) => {
                         let outcome =
                             tx::decode(contents).map_err(execute::Refusal::from).and_then(|t| {
-                                let env = BlockEnv {
-                                    number: block.number(),
-                                    timestamp: block_time(timestamp),
-                                    coinbase: config.coinbase,
-                                    gas_limit: config.block_gas_limit,
-                                    base_fee: config.base_fee_per_gas,
-                                    chain_id: config.chain_id,
-                                };
+                                let env =
+                                    BlockEnv::new(&config, block.number(), block_time(timestamp));
                                 execute::apply(host, &config, &env, &t, block.gas_used())
                                     .map(|i| (t, i))
                             });
                         match outcome {
                             Ok((t, included)) => {
                                 counts.transactions += 1;
-                                let info = layout::ReceiptInfo {
-                                    gas_used: included.gas_used,
-                                    effective_gas_price: included.effective_gas_price,
-                                    created: included.created,
-                                };
-                                block.push(t.hash, contents.to_vec(), included.receipt, info);
+                                let Included { receipt, info, .. } = included;
+                                block.push(t.hash, contents.to_vec(), receipt, info);
                             }
                             Err(e) => {
                                 counts.refused += 1;

@@ -1,6 +1,7 @@
 //! The block a transaction runs in, as contracts see it.
 
 use alloy_primitives::{Address, B256, U256, keccak256};
+use layout::ChainConfig;
 use tezos_smart_rollup_host::runtime::Runtime;
 
 use super::{SystemError, read};
@@ -26,6 +27,21 @@ pub struct BlockEnv {
     pub base_fee: u64,
     /// EIP-155 chain id.
     pub chain_id: u64,
+}
+
+impl BlockEnv {
+    /// Block `number` at `timestamp` under the chain's configuration: the
+    /// one place the configuration becomes what contracts see.
+    pub fn new(config: &ChainConfig, number: u64, timestamp: u64) -> Self {
+        Self {
+            number,
+            timestamp,
+            coinbase: config.coinbase,
+            gas_limit: config.block_gas_limit,
+            base_fee: config.base_fee_per_gas,
+            chain_id: config.chain_id,
+        }
+    }
 }
 
 /// `BLOCKHASH`: the hash of block `number` if it is one of the 256 before

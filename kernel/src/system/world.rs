@@ -29,8 +29,9 @@ use tezos_smart_rollup_host::{
 
 use super::{SystemError, path, read};
 
-/// Deployed code and what its execution environment prepared from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Deployed code and what its execution environment prepared from it
+/// (the default is no code).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Code {
     /// The code.
     pub bytes: Rc<Vec<u8>>,
@@ -177,7 +178,7 @@ impl World {
             return Ok(code.clone());
         }
         let code = if acc.code_hash == KECCAK256_EMPTY {
-            Code { bytes: Rc::new(Vec::new()), prepared: None }
+            Code::default()
         } else {
             let bytes = read(host, layout::code(a))?.unwrap_or_default();
             let prepared = read(host, layout::prepared(a))?.map(Rc::new);

@@ -49,14 +49,7 @@ impl Chain {
             )
             .unwrap();
         }
-        let env = BlockEnv {
-            number: 0,
-            timestamp: 1_700_000_000,
-            coinbase: DEV.coinbase,
-            gas_limit: DEV.block_gas_limit,
-            base_fee: DEV.base_fee_per_gas,
-            chain_id: DEV.chain_id,
-        };
+        let env = BlockEnv::new(&DEV, 0, 1_700_000_000);
         Self { mock, env }
     }
 
@@ -97,7 +90,7 @@ impl Chain {
     pub fn deploy(&mut self, w: &Wallet, initcode: Vec<u8>) -> Address {
         let inc = self.send(w, Call::create(initcode), 5_000_000);
         assert!(inc.receipt.is_success(), "deploy failed: {:?}", inc.status);
-        inc.created.expect("created address")
+        inc.info.created.expect("created address")
     }
 
     /// Calls `to` with `input` from `w`.

@@ -89,8 +89,7 @@ impl<'a, H: Runtime> EvmBackend<'a, H> {
     /// The code at `a` with its jumpdest bitmap (prepared at deploy; computed
     /// here only for code written without one, such as genesis pre-deploys).
     pub fn code_with_jumpdests(&self, a: H160) -> (std::rc::Rc<Vec<u8>>, std::rc::Rc<Vec<u8>>) {
-        let empty = Code { bytes: Default::default(), prepared: None };
-        let code = self.with(empty, |w, h| w.code(h, &address(a)));
+        let code = self.with(Code::default(), |w, h| w.code(h, &address(a)));
         let jumpdests =
             code.prepared.unwrap_or_else(|| std::rc::Rc::new(jumpdest::analyze(&code.bytes)));
         (code.bytes, jumpdests)
@@ -150,8 +149,7 @@ impl<H: Runtime> RuntimeBaseBackend for EvmBackend<'_, H> {
         H256(hash.0)
     }
     fn code(&self, a: H160) -> Vec<u8> {
-        let empty = Code { bytes: Default::default(), prepared: None };
-        let code = self.with(empty, |w, h| w.code(h, &address(a)));
+        let code = self.with(Code::default(), |w, h| w.code(h, &address(a)));
         code.bytes.to_vec()
     }
     fn storage(&self, a: H160, key: H256) -> H256 {

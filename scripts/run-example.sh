@@ -3,9 +3,11 @@
 #  1. the Zk OS kernel over kernels-examples/inboxes/transfers.json on the dev
 #     genesis (signed Ethereum transfers; replayed, wrong-chain, malformed and
 #     unfunded ones refused), on both engines, and reads a balance back;
-#  2. the Zk OS kernel over kernels-examples/inboxes/erc20.json: OpenZeppelin's
-#     ERC-20 (compiled by solc-js) deployed, transfers among several
-#     accounts, one failing transfer (receipt status 0), on both engines;
+#  2. the Zk OS kernel over kernels-examples/inboxes/erc20.json: a deposit
+#     from the dev genesis' L1 bridge, OpenZeppelin's ERC-20 (compiled by
+#     solc-js) deployed, transfers among several accounts, one failing
+#     transfer (receipt status 0), and a withdrawal to L1 (the outbox message
+#     of the last level), on both engines;
 #  3. the counter example kernel over kernels-examples/inboxes/counter.json
 #     (a reboot every level; level 4 traps and is rolled back).
 # Extra arguments go to every `pvm-runner run` (e.g. --json).

@@ -7,3 +7,4 @@ mod cli;
 mod engines;
 mod erc20;
 mod pvm_rules;
+mod reboots;

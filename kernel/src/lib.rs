@@ -5,8 +5,13 @@
 //! transaction framed for this rollup is decoded and checked ([`tx`]), then
 //! run by [`bootloader::execute`] in the EVM ([`ee::evm`]) against the system
 //! layer's journaled world ([`system::world`]), with EIP-1559 fees and a
-//! receipt; [`bootloader::block`] seals one block per level. Not built yet:
-//! the bridge, blocks continuing across reboots, WASM and RISC-V contracts.
+//! receipt; [`bootloader::block`] seals one block per level. L1 tickets of
+//! the configured bridge are deposits ([`bootloader::deposit`]); the
+//! withdrawal system contract ([`system::contracts::withdrawal`]) burns
+//! value and writes a ticket back to L1 in the outbox. A level whose work
+//! exceeds one `kernel_run`'s tick budget continues after a reboot
+//! ([`bootloader::budget`], [`bootloader::progress`]). Not built yet: WASM
+//! and RISC-V contracts.
 //!
 //! # Durable-storage layout (public interface)
 //!
@@ -17,7 +22,7 @@
 //! | --- | --- |
 //! | `/zkos/head/level` | u32 LE: the last inbox level processed |
 //! | `/zkos/head/timestamp` | i64 LE: the predecessor timestamp of that level (InfoPerLevel) |
-//! | `/zkos/head/counts` | 7 × u32 LE: messages of that level by kind (protocol, transfers, external for this rollup, external for others, undecodable), then of the external ones for this rollup, well-formed transactions and refused ones |
+//! | `/zkos/head/counts` | 8 × u32 LE: messages of that level by kind (protocol, transfers, external for this rollup, external for others, undecodable), then of the external ones for this rollup, well-formed transactions and refused ones, then the transfers credited as deposits |
 //! | `/zkos/levels` | u64 LE: levels processed since genesis |
 
 pub mod bootloader;

@@ -1,6 +1,7 @@
-//! Hostile input: random bytes, truncated and mutated transactions, and
-//! valid transactions that create and call contracts of random EVM code, as
-//! inbox messages. The kernel must never trap (every `kernel_run` returns), and no
+//! Hostile input: random bytes, truncated and mutated transactions,
+//! truncated and mutated deposits and transfers of random payloads from the
+//! bridge, and valid transactions that create and call contracts of random
+//! EVM code, as inbox messages (on a chain with a bridge). The kernel must never trap (every `kernel_run` returns), and no
 //! input may create or destroy value: the sum of all balances stays what
 //! genesis gave. Fixed seed, so a failure reproduces.
 
@@ -53,6 +54,41 @@ enum Hostile {
     /// Deploys random runtime code from wallet `k`, then calls it with
     /// random calldata.
     DeployAndCall(u64, Vec<u8>, Vec<u8>),
+    /// A valid deposit cut short.
+    DepositTruncated(usize),
+    /// A valid deposit with one byte of its framing, structure, sender,
+    /// ticketer or destination changed (never its receiver, amount or
+    /// source, whose changes make another valid deposit).
+    DepositMutated(usize, u8),
+    /// A transfer from the bridge with a random payload.
+    BridgeTransfer(Vec<u8>),
+    /// A signed transfer with any gas limit (up to 2^64 − 1).
+    GasLimit(u64),
+}
+
+const BRIDGE: [u8; 20] = [0xb1; 20];
+
+/// A valid deposit of 1 tez to wallet 1, encoded.
+fn valid_deposit() -> Vec<u8> {
+    use tezos_data_encoding::enc::BinWriter;
+    use tezos_smart_rollup_encoding::michelson::{MichelsonBytes, MichelsonPair};
+    let ticket = zkos_kernel::system::ticket::native(&BRIDGE, 1_000_000).unwrap();
+    let receiver = Wallet::from_seed(1).address().to_vec();
+    let mut payload = Vec::new();
+    MichelsonPair(MichelsonBytes(receiver), ticket).bin_write(&mut payload).unwrap();
+    InboxMessage::Transfer { payload, sender: BRIDGE, source: [0; 21], destination: [0x5a; 20] }
+        .encode()
+}
+
+/// The byte positions of [`valid_deposit`] a mutation may change: tags,
+/// the payload's first structure bytes, the ticketer, sender, destination.
+fn mutable_positions(len: usize) -> Vec<usize> {
+    // [0, 0] ‖ 07 07 0a <len 4> <receiver 20> 07 07 0a <len 4> <ticketer 22> ...
+    let mut v: Vec<usize> = (0..9).collect();
+    v.extend(29..29 + 7 + 22);
+    v.extend(len - 61..len - 41);
+    v.extend(len - 20..len);
+    v
 }
 
 /// Wallets that sign the contract cases (seeds 10..18), each funded.
@@ -82,6 +118,10 @@ fn hostile() -> impl Strategy<Value = Hostile> {
             prop::collection::vec(any::<u8>(), 0..68)
         )
             .prop_map(|(k, c, d)| Hostile::DeployAndCall(k, c, d)),
+        any::<usize>().prop_map(Hostile::DepositTruncated),
+        (any::<usize>(), any::<u8>()).prop_map(|(at, x)| Hostile::DepositMutated(at, x)),
+        prop::collection::vec(any::<u8>(), 0..120).prop_map(Hostile::BridgeTransfer),
+        any::<u64>().prop_map(Hostile::GasLimit),
     ]
 }
 
@@ -138,6 +178,28 @@ fn message(h: &Hostile, valid: &[Vec<u8>]) -> InboxMessage {
         }
         Hostile::Valid(i) => framed(&valid[*i]),
         Hostile::Unframed(b) => InboxMessage::External(b.clone()),
+        Hostile::DepositTruncated(n) => {
+            // at least the tag byte: no inbox message is empty
+            let d = valid_deposit();
+            InboxMessage::Raw(d[..1 + n % (d.len() - 1)].to_vec())
+        }
+        Hostile::DepositMutated(at, x) => {
+            let mut d = valid_deposit();
+            let positions = mutable_positions(d.len());
+            d[positions[at % positions.len()]] ^= x | 1;
+            InboxMessage::Raw(d)
+        }
+        Hostile::GasLimit(gas) => {
+            let w = Wallet::from_seed(2);
+            let gwei = u128::from(DEV.base_fee_per_gas);
+            framed(&w.sign_legacy(DEV.chain_id, &Call::transfer(w.address(), 1), 0, gwei, *gas))
+        }
+        Hostile::BridgeTransfer(payload) => InboxMessage::Transfer {
+            payload: payload.clone(),
+            sender: BRIDGE,
+            source: [0; 21],
+            destination: [0x5a; 20],
+        },
     }
 }
 
@@ -158,6 +220,8 @@ proptest! {
     fn hostile_messages_never_trap_and_never_mint(levels in prop::collection::vec(prop::collection::vec(hostile(), 0..8), 1..4)) {
         let valid = valid_transactions();
         let mut mock = MockHost::default();
+        let config = layout::ChainConfig { ticketer: BRIDGE, ..DEV };
+        mock.set(layout::CONFIG, &config.encode()).unwrap();
         let wallets = [1, 2].into_iter().chain(CODE_WALLETS).map(Wallet::from_seed);
         for w in wallets {
             mock.set(layout::balance(&w.address()).as_bytes(), &layout::encode_u256(&U256::from(ETH))).unwrap();
@@ -171,6 +235,17 @@ proptest! {
             prop_assert_eq!(total_balance(&mock), supply);
         }
     }
+}
+
+/// The deposit cases are one mutation away from a real deposit: the
+/// unmutated message credits.
+#[test]
+fn the_valid_deposit_credits() {
+    let mut mock = MockHost::default();
+    mock.set(layout::CONFIG, &layout::ChainConfig { ticketer: BRIDGE, ..DEV }.encode()).unwrap();
+    mock.run_level(&[InboxMessage::Raw(valid_deposit())], run);
+    assert_eq!(total_balance(&mock), U256::from(10u64.pow(18)));
+    assert_eq!(mutable_positions(valid_deposit().len()).len(), 9 + 29 + 20 + 20);
 }
 
 /// The contract cases really reach the EVM: deployed code runs when called.

@@ -95,6 +95,9 @@ fn prepare(env: &Value, pre: &Value) -> MockHost {
         base_fee_per_gas: u64_of(&env["currentBaseFee"]),
         ticketer: [0; 20],
         fee_account: FEE_ACCOUNT,
+        // Ethereum's tests give gas limits far beyond what one PVM run can
+        // hold; natively there is no tick limit, so nothing is carried over.
+        ticks_per_run: u64::MAX,
     };
     mock.set(layout::CONFIG, &config.encode()).unwrap();
     let number = u64_of(&env["currentNumber"]);

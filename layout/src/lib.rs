@@ -8,7 +8,8 @@
 //!
 //! | path | value |
 //! | --- | --- |
-//! | `/zkos/config` | [`ChainConfig`], 76 bytes (see its docs) |
+//! | `/zkos/config` | [`ChainConfig`], 84 bytes (see its docs) |
+//! | `/zkos/pending/block` | the block in progress while a level continues across reboots (the kernel's private record; absent between levels) |
 //! | `/zkos/accounts/<address>/balance` | U256, 32 bytes (absent = 0) |
 //! | `/zkos/accounts/<address>/nonce` | u64, 8 bytes (absent = 0) |
 //! | `/zkos/accounts/<address>/code` | the code (absent = none) |
@@ -21,6 +22,7 @@
 //! | `/zkos/blocks/latest` | number (u64) ‖ hash (32 bytes) of the last block |
 //! | `/zkos/blocks/<number, 16 hex digits>/header` | the block's RLP-encoded Ethereum header |
 //! | `/zkos/blocks/<number>/transactions` | its transactions' hashes, 32 bytes each |
+//! | `/zkos/blocks/<number>/deposits` | the deposits credited in the block, in inbox order: receiver (20 bytes) ‖ wei (U256) each; absent when none |
 //! | `/zkos/block-hashes/<block hash>` | the block's number (u64) |
 //! | `/zkos/head/level`, `/zkos/head/timestamp`, `/zkos/head/counts`, `/zkos/levels` | the last level processed (see the kernel's docs) |
 
@@ -105,6 +107,12 @@ pub fn block_header(number: u64) -> String {
 /// The hashes of block `number`'s transactions, 32 bytes each, in order.
 pub fn block_transactions(number: u64) -> String {
     format!("{}/transactions", block(number))
+}
+
+/// The deposits credited in block `number`: receiver (20 bytes) ‖ wei
+/// (U256) each.
+pub fn block_deposits(number: u64) -> String {
+    format!("{}/deposits", block(number))
 }
 
 /// The number (u64) of the block with hash `hash`.
@@ -195,9 +203,10 @@ impl ReceiptInfo {
 
 /// The chain's configuration, fixed at genesis.
 ///
-/// Encoding (76 bytes): `chain_id` u64 ‖ `coinbase` 20 bytes ‖
+/// Encoding (84 bytes): `chain_id` u64 ‖ `coinbase` 20 bytes ‖
 /// `block_gas_limit` u64 ‖ `base_fee_per_gas` u64 ‖ `ticketer` 20 bytes
-/// (the KT1 hash of the L1 bridge contract) ‖ `fee_account` 20 bytes.
+/// (the KT1 hash of the L1 bridge contract) ‖ `fee_account` 20 bytes ‖
+/// `ticks_per_run` u64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChainConfig {
     /// EIP-155 chain id.
@@ -213,10 +222,21 @@ pub struct ChainConfig {
     /// Receives the base fees (instead of burning them), so the rollup's
     /// total supply stays equal to deposits minus withdrawals.
     pub fee_account: Address,
+    /// The ticks the kernel plans to use in one `kernel_run`: work beyond
+    /// it continues after a reboot. Below the PVM's limit, with a margin
+    /// for the cost model's error.
+    pub ticks_per_run: u64,
 }
 
 /// The size of an encoded [`ChainConfig`].
-pub const CHAIN_CONFIG_SIZE: usize = 8 + 20 + 8 + 8 + 20 + 20;
+pub const CHAIN_CONFIG_SIZE: usize = 8 + 20 + 8 + 8 + 20 + 20 + 8;
+
+/// The default of [`ChainConfig::ticks_per_run`]: 10 × 10⁹, under the 11 ×
+/// 10⁹ ticks a `kernel_run` has on Tezos since Mumbai.
+pub const DEFAULT_TICKS_PER_RUN: u64 = 10_000_000_000;
+
+/// Where the block in progress is kept across the reboots of a level.
+pub const PENDING_BLOCK: &[u8] = b"/zkos/pending/block";
 
 impl ChainConfig {
     /// The 84-byte encoding.
@@ -228,6 +248,7 @@ impl ChainConfig {
         out.extend_from_slice(&self.base_fee_per_gas.to_be_bytes());
         out.extend_from_slice(&self.ticketer);
         out.extend_from_slice(self.fee_account.as_slice());
+        out.extend_from_slice(&self.ticks_per_run.to_be_bytes());
         out
     }
 
@@ -249,6 +270,7 @@ impl ChainConfig {
             base_fee_per_gas: u64::from_be_bytes(array(take(8))),
             ticketer: array(take(20)),
             fee_account: Address::from_slice(take(20)),
+            ticks_per_run: u64::from_be_bytes(array(take(8))),
         })
     }
 }
@@ -287,6 +309,7 @@ mod tests {
             base_fee_per_gas: 1_000_000_000,
             ticketer: [7; 20],
             fee_account: Address::repeat_byte(2),
+            ticks_per_run: DEFAULT_TICKS_PER_RUN,
         };
         assert_eq!(c.encode().len(), CHAIN_CONFIG_SIZE);
         assert_eq!(ChainConfig::decode(&c.encode()), Ok(c));

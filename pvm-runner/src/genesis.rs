@@ -10,7 +10,8 @@
 //!     "fee_account": "0x0000000000000000000000000000000000000fee",
 //!     "block_gas_limit": 30000000,
 //!     "base_fee_per_gas": "1000000000",
-//!     "ticketer": "KT1…"
+//!     "ticketer": "KT1…",
+//!     "ticks_per_run": 10000000000
 //!   },
 //!   "alloc": {
 //!     "0x…": { "balance": "1000000000000000000000", "nonce": 0,
@@ -21,7 +22,10 @@
 //!
 //! Numbers that may exceed 64 bits (balances, the base fee, storage) are
 //! strings, decimal or `0x` hex. Every field of `alloc` entries is optional.
-//! `ticketer` defaults to the zero KT1 (no deposits accepted until set).
+//! `ticketer` (the L1 bridge contract) defaults to the zero KT1: no
+//! deposits or withdrawals until set. `ticks_per_run` is the kernel's tick
+//! budget per `kernel_run` (default 10 × 10⁹; work beyond it continues after
+//! a reboot).
 
 use std::{collections::BTreeMap, str::FromStr};
 
@@ -65,6 +69,7 @@ struct RawConfig {
     block_gas_limit: u64,
     base_fee_per_gas: String,
     ticketer: Option<String>,
+    ticks_per_run: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -123,6 +128,7 @@ impl Genesis {
                 Some(t) => field("config.ticketer", base58::kt1(t))?,
                 None => [0; 20],
             },
+            ticks_per_run: c.ticks_per_run.unwrap_or(layout::DEFAULT_TICKS_PER_RUN),
         };
         let mut alloc = BTreeMap::new();
         for (addr, a) in raw.alloc {

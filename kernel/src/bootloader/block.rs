@@ -18,24 +18,26 @@
 
 use alloy_consensus::{EMPTY_OMMER_ROOT_HASH, Header, ReceiptEnvelope, TxReceipt};
 use alloy_eips::eip2718::Encodable2718;
-use alloy_primitives::{B256, Bloom, Bytes, U256};
+use alloy_primitives::{Address, B256, Bloom, Bytes, U256};
 use alloy_rlp::Encodable;
 use layout::ChainConfig;
 use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
 
-use crate::system::{SystemError, path, read};
+use crate::system::{SystemError, path, read, world::MAX_OUTPUTS_PER_LEVEL};
 
 const LATEST: RefPath<'static> = RefPath::assert_from(layout::LATEST_BLOCK);
 
 /// The block being built during a level.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockBuilder {
     number: u64,
     parent_hash: B256,
     transactions: Vec<(B256, Vec<u8>)>,
     receipts: Vec<ReceiptEnvelope>,
     infos: Vec<layout::ReceiptInfo>,
+    deposits: Vec<(Address, U256)>,
     gas_used: u64,
+    outputs: usize,
 }
 
 impl BlockBuilder {
@@ -58,7 +60,9 @@ impl BlockBuilder {
             transactions: Vec::new(),
             receipts: Vec::new(),
             infos: Vec::new(),
+            deposits: Vec::new(),
             gas_used: 0,
+            outputs: 0,
         })
     }
 
@@ -82,6 +86,21 @@ impl BlockBuilder {
         self.transactions.is_empty()
     }
 
+    /// How many more outbox messages the level can take.
+    pub fn outbox_room(&self) -> usize {
+        MAX_OUTPUTS_PER_LEVEL.saturating_sub(self.outputs)
+    }
+
+    /// Counts outbox messages written by an included transaction.
+    pub fn add_outputs(&mut self, n: usize) {
+        self.outputs += n;
+    }
+
+    /// Records a credited deposit.
+    pub fn push_deposit(&mut self, receiver: Address, wei: U256) {
+        self.deposits.push((receiver, wei));
+    }
+
     /// Records an included transaction: its hash, raw bytes, receipt and
     /// what the receipt leaves out (gas used, price, created contract).
     pub fn push(
@@ -95,6 +114,69 @@ impl BlockBuilder {
         self.receipts.push(receipt);
         self.gas_used += info.gas_used;
         self.infos.push(info);
+    }
+
+    /// The block in progress as bytes, to continue it after a reboot
+    /// ([`BlockBuilder::decode`]): RLP of the fields and of every included
+    /// transaction's raw bytes, EIP-2718 receipt and receipt info.
+    pub fn encode(&self) -> Vec<u8> {
+        let record = Record {
+            number: self.number,
+            parent_hash: self.parent_hash,
+            gas_used: self.gas_used,
+            outputs: self.outputs as u64,
+            hashes: self.transactions.iter().map(|(h, _)| *h).collect(),
+            raws: self.transactions.iter().map(|(_, r)| Bytes::copy_from_slice(r)).collect(),
+            receipts: self.receipts.iter().map(|r| r.encoded_2718().into()).collect(),
+            infos: self.infos.iter().map(|i| i.encode().into()).collect(),
+            deposits: self
+                .deposits
+                .iter()
+                .map(|(a, v)| [a.as_slice(), &layout::encode_u256(v)].concat().into())
+                .collect(),
+        };
+        alloy_rlp::encode(&record)
+    }
+
+    /// The block [`BlockBuilder::encode`] wrote.
+    pub fn decode(mut bytes: &[u8]) -> Result<Self, SystemError> {
+        use alloy_eips::eip2718::Decodable2718;
+        let bad = |what: &'static str| SystemError::Corrupt(layout::LayoutError::Size(what, 0));
+        let r = <Record as alloy_rlp::Decodable>::decode(&mut bytes)
+            .map_err(|_| bad("pending block"))?;
+        let n = r.hashes.len();
+        if [r.raws.len(), r.receipts.len(), r.infos.len()] != [n; 3] {
+            return Err(bad("pending block lists"));
+        }
+        let receipts = r
+            .receipts
+            .iter()
+            .map(|b| ReceiptEnvelope::decode_2718(&mut b.as_ref()).map_err(|_| bad("receipt")))
+            .collect::<Result<_, _>>()?;
+        let infos =
+            r.infos.iter().map(|b| layout::ReceiptInfo::decode(b)).collect::<Result<_, _>>()?;
+        let deposits = r
+            .deposits
+            .iter()
+            .map(|b| match b.len() {
+                52 => Ok((Address::from_slice(&b[..20]), layout::decode_u256(&b[20..])?)),
+                _ => Err(bad("pending deposit")),
+            })
+            .collect::<Result<_, SystemError>>()?;
+        Ok(Self {
+            number: r.number,
+            parent_hash: r.parent_hash,
+            transactions: r
+                .hashes
+                .into_iter()
+                .zip(r.raws.into_iter().map(|b| b.to_vec()))
+                .collect(),
+            receipts,
+            infos,
+            deposits,
+            gas_used: r.gas_used,
+            outputs: usize::try_from(r.outputs).map_err(|_| bad("outputs"))?,
+        })
     }
 
     /// Computes the header and writes the block, its transactions' locations
@@ -145,6 +227,14 @@ impl BlockBuilder {
         host.store_write_all(&path(layout::block_header(self.number))?, &rlp)?;
         let hashes: Vec<u8> = self.transactions.iter().flat_map(|(h, _)| h.0).collect();
         host.store_write_all(&path(layout::block_transactions(self.number))?, &hashes)?;
+        if !self.deposits.is_empty() {
+            let deposits: Vec<u8> = self
+                .deposits
+                .iter()
+                .flat_map(|(a, v)| a.0.into_iter().chain(layout::encode_u256(v)))
+                .collect();
+            host.store_write_all(&path(layout::block_deposits(self.number))?, &deposits)?;
+        }
         for (index, (((tx_hash, raw), receipt), info)) in
             self.transactions.iter().zip(&self.receipts).zip(&self.infos).enumerate()
         {
@@ -164,6 +254,20 @@ impl BlockBuilder {
         host.store_write_all(&LATEST, &latest)?;
         Ok(header)
     }
+}
+
+/// [`BlockBuilder`] as RLP.
+#[derive(alloy_rlp::RlpEncodable, alloy_rlp::RlpDecodable)]
+struct Record {
+    number: u64,
+    parent_hash: B256,
+    gas_used: u64,
+    outputs: u64,
+    hashes: Vec<B256>,
+    raws: Vec<Bytes>,
+    receipts: Vec<Bytes>,
+    infos: Vec<Bytes>,
+    deposits: Vec<Bytes>,
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use tezos_smart_rollup_host::runtime::Runtime;
 use crate::system::{SystemError, read};
 
 /// The configuration of a rollup whose genesis wrote none: a development
-/// chain (id 0x5a4b = 23115), 30 M gas blocks, a 1 gwei base fee.
+/// chain (id 0x5a4b = 23115), 30 M gas blocks, a 1 gwei base fee, no
+/// bridge, the default tick budget per `kernel_run`.
 pub const DEV: ChainConfig = ChainConfig {
     chain_id: 0x5a4b,
     coinbase: address!("0x00000000000000000000000000000000000c0ffe"),
@@ -15,6 +16,7 @@ pub const DEV: ChainConfig = ChainConfig {
     base_fee_per_gas: 1_000_000_000,
     ticketer: [0; 20],
     fee_account: FEE_ACCOUNT,
+    ticks_per_run: layout::DEFAULT_TICKS_PER_RUN,
 };
 
 /// Where base fees go in the development configuration.

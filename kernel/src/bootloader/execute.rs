@@ -95,6 +95,8 @@ pub struct Included {
     pub status: Status,
     /// Return or revert data.
     pub output: Vec<u8>,
+    /// How many L2→L1 messages it wrote to the outbox.
+    pub outputs: usize,
 }
 
 /// The price per gas a transaction pays under `base_fee`, if it pays enough.
@@ -113,14 +115,16 @@ pub fn effective_gas_price(fee: &Fee, base_fee: u128) -> Result<u128, Refusal> {
 
 /// Applies `tx` in block `env` (built by [`BlockEnv::new`] from `config`);
 /// on refusal nothing is changed. `cumulative_gas` is the gas used by the
-/// block's earlier transactions. Block parameters come from `env`; of
-/// `config` only the fee account is read.
+/// block's earlier transactions, `outbox_room` how many outbox messages the
+/// level can still take. Block parameters come from `env`; of `config` only
+/// the fee account is read.
 pub fn apply<H: Runtime>(
     host: &mut H,
     config: &ChainConfig,
     env: &BlockEnv,
     tx: &Transaction,
     cumulative_gas: u64,
+    outbox_room: usize,
 ) -> Result<Included, Refusal> {
     tx::check_static(tx, env.chain_id)?;
     let left = env.gas_limit.saturating_sub(cumulative_gas);
@@ -130,6 +134,7 @@ pub fn apply<H: Runtime>(
     let base_fee = u128::from(env.base_fee);
     let price = effective_gas_price(&tx.fee, base_fee)?;
     let mut world = World::new();
+    world.set_outbox_room(outbox_room);
     let expected = world.nonce(host, &tx.sender)?;
     if tx.nonce != expected {
         return Err(Refusal::Nonce { expected, found: tx.nonce });
@@ -163,6 +168,7 @@ pub fn apply<H: Runtime>(
     let outcome = evm::transact(host, env, &mut world, &msg)?;
     let base = U256::from(outcome.gas_used) * U256::from(base_fee);
     world.credit(host, &config.fee_account, base)?;
+    let outputs = world.outputs().len();
     let logs = world.flush(host)?;
 
     let receipt = Receipt {
@@ -181,7 +187,7 @@ pub fn apply<H: Runtime>(
         effective_gas_price: price,
         created: outcome.created,
     };
-    Ok(Included { receipt, info, status: outcome.status, output: outcome.output })
+    Ok(Included { receipt, info, status: outcome.status, output: outcome.output, outputs })
 }
 
 #[cfg(test)]

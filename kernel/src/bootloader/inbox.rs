@@ -104,6 +104,8 @@ pub struct MessageCounts {
     pub transactions: u32,
     /// External messages for this rollup whose transaction was refused.
     pub refused: u32,
+    /// Transfers credited as deposits.
+    pub deposits: u32,
 }
 
 impl MessageCounts {
@@ -118,8 +120,8 @@ impl MessageCounts {
         *slot += 1;
     }
 
-    /// Seven little-endian u32s in field order.
-    pub fn encode(&self) -> Vec<u8> {
+    /// The counts in field order.
+    pub fn to_array(&self) -> [u32; 8] {
         [
             self.protocol,
             self.transfers,
@@ -128,10 +130,29 @@ impl MessageCounts {
             self.undecodable,
             self.transactions,
             self.refused,
+            self.deposits,
         ]
-        .iter()
-        .flat_map(|n| n.to_le_bytes())
-        .collect()
+    }
+
+    /// The counts [`MessageCounts::to_array`] gave, if there are eight.
+    pub fn from_slice(n: &[u32]) -> Option<Self> {
+        let [protocol, transfers, ours, others, undecodable, transactions, refused, deposits] =
+            *<&[u32; 8]>::try_from(n).ok()?;
+        Some(Self {
+            protocol,
+            transfers,
+            ours,
+            others,
+            undecodable,
+            transactions,
+            refused,
+            deposits,
+        })
+    }
+
+    /// Eight little-endian u32s in field order.
+    pub fn encode(&self) -> Vec<u8> {
+        self.to_array().iter().flat_map(|n| n.to_le_bytes()).collect()
     }
 }
 

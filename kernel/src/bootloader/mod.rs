@@ -1,23 +1,43 @@
 //! The bootloader: drives one `kernel_run` over the level's inbox.
+//!
+//! Each message is classified ([`inbox`]): a deposit is credited
+//! ([`deposit`]), a transaction framed for this rollup is decoded and
+//! applied ([`execute`]), everything is counted. When the inbox is drained
+//! the level's block is sealed ([`block`]). A level whose work does not fit
+//! in one `kernel_run`'s tick budget ([`budget`]) continues after a reboot:
+//! the block in progress is saved ([`progress`]), the message that did not
+//! fit is carried over, and the next run of the level picks up exactly
+//! there, so no transaction is lost, repeated or reordered.
 
 pub mod block;
+pub mod budget;
 pub mod config;
+pub mod deposit;
 pub mod execute;
 pub mod inbox;
+pub mod progress;
 
-use tezos_smart_rollup_host::{path::RefPath, runtime::Runtime};
+use layout::ChainConfig;
+use tezos_smart_rollup_host::{input::Message as Input, path::RefPath, runtime::Runtime};
 
+use budget::{Budget, Fit};
 use execute::Included;
-use inbox::{Message, MessageCounts};
+use inbox::Message;
+use progress::{Carried, Progress};
 
-use crate::{system::env::BlockEnv, tx};
+use crate::{
+    system::{env::BlockEnv, resources::native},
+    tx,
+};
 
 const HEAD_LEVEL: RefPath<'static> = RefPath::assert_from(b"/zkos/head/level");
 const HEAD_TIMESTAMP: RefPath<'static> = RefPath::assert_from(b"/zkos/head/timestamp");
 const HEAD_COUNTS: RefPath<'static> = RefPath::assert_from(b"/zkos/head/counts");
 const LEVELS: RefPath<'static> = RefPath::assert_from(b"/zkos/levels");
 
-/// One `kernel_run`: reads the whole inbox of the level and records it.
+/// One `kernel_run`: reads the level's inbox (or what is left of it) and
+/// seals the block, or saves it and asks for a reboot when the tick budget
+/// runs out.
 pub fn run<H: Runtime>(host: &mut H) {
     let rollup = host.reveal_metadata().raw_rollup_address;
     let config = match config::load(host) {
@@ -27,70 +47,71 @@ pub fn run<H: Runtime>(host: &mut H) {
             return;
         }
     };
-    let mut block = match block::BlockBuilder::start(host) {
-        Ok(b) => b,
+    let (mut progress, resumed) = match Progress::start(host) {
+        Ok(p) => p,
         Err(e) => {
-            // Without the previous block the chain cannot be extended; the
-            // level's messages are left unread so nothing is lost silently.
+            // Without the previous block (or the saved one) the chain cannot
+            // be extended; the level's messages are left unread so nothing is
+            // lost silently.
             host.write_debug(&format!("zkos: cannot start a block: {e}\n"));
             return;
         }
     };
-    let mut counts = MessageCounts::default();
-    let mut level = None;
-    let mut timestamp = None;
-    while let Ok(Some(msg)) = host.read_input() {
-        level = Some(msg.level);
-        match Message::parse(msg.as_ref(), &rollup) {
-            Ok(m) => {
-                match m {
-                    Message::InfoPerLevel { predecessor_timestamp, .. } => {
-                        timestamp = Some(predecessor_timestamp);
-                    }
-                    Message::ForUs(contents) => {
-                        let outcome =
-                            tx::decode(contents).map_err(execute::Refusal::from).and_then(|t| {
-                                let env =
-                                    BlockEnv::new(&config, block.number(), block_time(timestamp));
-                                execute::apply(host, &config, &env, &t, block.gas_used())
-                                    .map(|i| (t, i))
-                            });
-                        match outcome {
-                            Ok((t, included)) => {
-                                counts.transactions += 1;
-                                let Included { receipt, info, .. } = included;
-                                block.push(t.hash, contents.to_vec(), receipt, info);
-                            }
-                            Err(e) => {
-                                counts.refused += 1;
-                                host.write_debug(&format!(
-                                    "zkos: message {} of level {}: transaction refused: {e}\n",
-                                    msg.id, msg.level
-                                ));
-                            }
+    let mut budget = Budget::new(config.ticks_per_run, resumed);
+    let mut record_bytes = resumed;
+    loop {
+        let msg = match progress.carry.take() {
+            Some(c) => Input::new(c.level, c.id, c.bytes),
+            None => match host.read_input() {
+                Ok(Some(m)) => m,
+                _ => break,
+            },
+        };
+        let cost = cost_of(msg.as_ref(), &rollup);
+        let reserve = budget::reserve(progress.block.len(), record_bytes, msg.as_ref().len());
+        match budget.fit(cost, reserve) {
+            Fit::Fits => {}
+            Fit::NextRun => {
+                progress.carry =
+                    Some(Carried { level: msg.level, id: msg.id, bytes: msg.as_ref().to_vec() });
+                match progress.save(host) {
+                    Ok(_) => {
+                        if let Err(e) = host.mark_for_reboot() {
+                            host.write_debug(&format!("zkos: cannot ask for a reboot: {e}\n"));
                         }
                     }
-                    _ => {}
+                    Err(e) => host.write_debug(&format!("zkos: cannot save the block: {e}\n")),
                 }
-                counts.add(&m);
+                return;
             }
-            Err(e) => {
-                counts.undecodable += 1;
+            Fit::Never => {
+                progress.level = Some(msg.level);
+                progress.counts.refused += 1;
                 host.write_debug(&format!(
-                    "zkos: message {} of level {}: {e}\n",
-                    msg.id, msg.level
+                    "zkos: message {} of level {}: refused: needs {cost} ticks, more than a \
+                     kernel_run's budget of {}\n",
+                    msg.id, msg.level, config.ticks_per_run
                 ));
+                budget.spend(native::PER_MESSAGE);
+                continue;
             }
         }
+        budget.spend(cost);
+        handle(host, &config, &rollup, &mut progress, &msg);
+        record_bytes += msg.as_ref().len() + 200;
     }
-    let Some(level) = level else { return };
-    if let Err(e) = block.seal(host, &config, block_time(timestamp)) {
+    let Some(level) = progress.level else { return };
+    let timestamp = progress.timestamp;
+    if let Err(e) = progress.block.seal(host, &config, block_time(timestamp)) {
         host.write_debug(&format!("zkos: cannot seal block: {e}\n"));
+    }
+    if let Err(e) = Progress::clear(host) {
+        host.write_debug(&format!("zkos: cannot clear the saved block: {e}\n"));
     }
     let writes = [
         (HEAD_LEVEL, level.to_le_bytes().to_vec()),
         (HEAD_TIMESTAMP, timestamp.unwrap_or_default().to_le_bytes().to_vec()),
-        (HEAD_COUNTS, counts.encode()),
+        (HEAD_COUNTS, progress.counts.encode()),
         (LEVELS, (read_u64(host, &LEVELS) + 1).to_le_bytes().to_vec()),
     ];
     for (path, value) in writes {
@@ -98,6 +119,84 @@ pub fn run<H: Runtime>(host: &mut H) {
             host.write_debug(&format!("zkos: cannot record the level: {e}\n"));
         }
     }
+}
+
+/// The worst-case ticks of processing inbox message `bytes`.
+fn cost_of(bytes: &[u8], rollup: &[u8; 20]) -> u64 {
+    // Saturating: a gas limit near 2^64 is user input.
+    native::PER_MESSAGE.saturating_add(match Message::parse(bytes, rollup) {
+        Ok(Message::ForUs(contents)) => {
+            native::transaction(tx::gas_limit_of(contents).unwrap_or(0), contents.len())
+        }
+        Ok(Message::Transfer(_)) => native::DEPOSIT,
+        _ => 0,
+    })
+}
+
+/// Processes one inbox message.
+fn handle<H: Runtime>(
+    host: &mut H,
+    config: &ChainConfig,
+    rollup: &[u8; 20],
+    progress: &mut Progress,
+    msg: &Input,
+) {
+    progress.level = Some(msg.level);
+    let (block, counts) = (&mut progress.block, &mut progress.counts);
+    let m = match Message::parse(msg.as_ref(), rollup) {
+        Ok(m) => m,
+        Err(e) => {
+            counts.undecodable += 1;
+            host.write_debug(&format!("zkos: message {} of level {}: {e}\n", msg.id, msg.level));
+            return;
+        }
+    };
+    match m {
+        Message::InfoPerLevel { predecessor_timestamp, .. } => {
+            progress.timestamp = Some(predecessor_timestamp);
+        }
+        Message::ForUs(contents) => {
+            let outcome = tx::decode(contents).map_err(execute::Refusal::from).and_then(|t| {
+                let env = BlockEnv::new(config, block.number(), block_time(progress.timestamp));
+                let room = block.outbox_room();
+                execute::apply(host, config, &env, &t, block.gas_used(), room).map(|i| (t, i))
+            });
+            match outcome {
+                Ok((t, included)) => {
+                    counts.transactions += 1;
+                    let Included { receipt, info, outputs, .. } = included;
+                    block.add_outputs(outputs);
+                    block.push(t.hash, contents.to_vec(), receipt, info);
+                }
+                Err(e) => {
+                    counts.refused += 1;
+                    host.write_debug(&format!(
+                        "zkos: message {} of level {}: transaction refused: {e}\n",
+                        msg.id, msg.level
+                    ));
+                }
+            }
+        }
+        Message::Transfer(_) => match deposit::parse(msg.as_ref(), rollup, &config.ticketer) {
+            Ok(d) => match deposit::apply(host, &d) {
+                Ok(()) => {
+                    counts.deposits += 1;
+                    block.push_deposit(d.receiver, d.wei());
+                }
+                Err(e) => host.write_debug(&format!(
+                    "zkos: message {} of level {}: deposit not credited: {e}\n",
+                    msg.id, msg.level
+                )),
+            },
+            Err(deposit::DepositError::NotForUs) => {}
+            Err(e) => host.write_debug(&format!(
+                "zkos: message {} of level {}: deposit refused: {e}\n",
+                msg.id, msg.level
+            )),
+        },
+        _ => {}
+    }
+    counts.add(&m);
 }
 
 /// The block's timestamp: the level's InfoPerLevel predecessor timestamp.

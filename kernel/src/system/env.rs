@@ -27,6 +27,9 @@ pub struct BlockEnv {
     pub base_fee: u64,
     /// EIP-155 chain id.
     pub chain_id: u64,
+    /// The L1 bridge contract (KT1 hash; all zero when there is none), which
+    /// issues deposit tickets and receives withdrawals.
+    pub ticketer: [u8; 20],
 }
 
 impl BlockEnv {
@@ -40,6 +43,7 @@ impl BlockEnv {
             gas_limit: config.block_gas_limit,
             base_fee: config.base_fee_per_gas,
             chain_id: config.chain_id,
+            ticketer: config.ticketer,
         }
     }
 }

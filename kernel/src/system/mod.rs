@@ -7,9 +7,15 @@
 //!   sets, logs), written back once per transaction.
 //! - [`env::BlockEnv`]: what a contract may ask of the block.
 //! - [`precompiles`]: Ethereum's precompiles 0x01–0x0a, for every VM.
+//! - [`contracts`]: the system contracts (withdrawal to L1), for every VM.
+//! - [`ticket`]: the native token's L1 ticket and the mutez/wei rate.
+//! - [`resources`]: gas and the native (tick) cost model.
 
+pub mod contracts;
 pub mod env;
 pub mod precompiles;
+pub mod resources;
+pub mod ticket;
 pub mod world;
 
 use tezos_smart_rollup_host::{

@@ -11,6 +11,12 @@
 //!   slots (EIP-2929), logs, created and destroyed accounts all roll back.
 //! - What lives only for one transaction (transient storage, warm sets, the
 //!   created set, logs) is dropped by [`World::flush`].
+//! - L2→L1 messages (the outbox) are the system's too: a frame that
+//!   reverts takes its messages back, and [`World::flush`] writes the kept
+//!   ones to the outbox before anything else, so a transaction whose
+//!   messages cannot be written changes nothing. The world knows how many
+//!   messages the level can still take ([`World::set_outbox_room`]), so a
+//!   contract asking for one more is answered at once, not at flush.
 //!
 //! The world knows nothing of any VM: code is bytes plus an opaque
 //! "prepared" form that the execution environment computed at deploy time
@@ -79,6 +85,7 @@ enum Entry {
 pub struct Checkpoint {
     journal: usize,
     logs: usize,
+    outputs: usize,
 }
 
 /// Not enough balance for a debit.
@@ -92,7 +99,7 @@ pub struct InsufficientBalance {
 }
 
 /// The journaled state of one transaction.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct World {
     accounts: BTreeMap<Address, Account>,
     slots: BTreeMap<(Address, U256), Slot>,
@@ -106,13 +113,65 @@ pub struct World {
     /// stored slots are deleted at flush.
     storage_cleared: BTreeSet<Address>,
     logs: Vec<Log>,
+    /// L2→L1 messages, encoded for the outbox.
+    outputs: Vec<Vec<u8>>,
+    /// How many outbox messages the level can still take.
+    outbox_room: usize,
     journal: Vec<Entry>,
 }
 
+impl Default for World {
+    fn default() -> Self {
+        Self {
+            accounts: BTreeMap::new(),
+            slots: BTreeMap::new(),
+            transient: BTreeMap::new(),
+            warm_accounts: BTreeSet::new(),
+            warm_slots: BTreeSet::new(),
+            created: BTreeSet::new(),
+            destroyed: BTreeSet::new(),
+            storage_cleared: BTreeSet::new(),
+            logs: Vec::new(),
+            outputs: Vec::new(),
+            outbox_room: MAX_OUTPUTS_PER_LEVEL,
+            journal: Vec::new(),
+        }
+    }
+}
+
+/// Tezos keeps at most this many outbox messages per level.
+pub const MAX_OUTPUTS_PER_LEVEL: usize = 100;
+
+/// No room left in the level's outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the outbox of this level is full")]
+pub struct OutboxFull;
+
 impl World {
-    /// An empty world (nothing loaded yet).
+    /// An empty world (nothing loaded yet), with room for a whole level's
+    /// outbox.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sets how many outbox messages the level can still take (the
+    /// bootloader counts those its earlier transactions wrote).
+    pub fn set_outbox_room(&mut self, room: usize) {
+        self.outbox_room = room;
+    }
+
+    /// Queues an L2→L1 message for the outbox, if the level has room.
+    pub fn push_output(&mut self, message: Vec<u8>) -> Result<(), OutboxFull> {
+        if self.outputs.len() >= self.outbox_room {
+            return Err(OutboxFull);
+        }
+        self.outputs.push(message);
+        Ok(())
+    }
+
+    /// The L2→L1 messages queued so far.
+    pub fn outputs(&self) -> &[Vec<u8>] {
+        &self.outputs
     }
 
     fn account<H: Runtime>(&mut self, host: &H, a: &Address) -> Result<&mut Account, SystemError> {
@@ -467,12 +526,17 @@ impl World {
 
     /// The current position, for [`World::revert`].
     pub fn checkpoint(&self) -> Checkpoint {
-        Checkpoint { journal: self.journal.len(), logs: self.logs.len() }
+        Checkpoint {
+            journal: self.journal.len(),
+            logs: self.logs.len(),
+            outputs: self.outputs.len(),
+        }
     }
 
     /// Undoes every change since `cp`.
     pub fn revert(&mut self, cp: Checkpoint) {
         self.logs.truncate(cp.logs);
+        self.outputs.truncate(cp.outputs);
         while self.journal.len() > cp.journal {
             let Some(entry) = self.journal.pop() else { break };
             match entry {
@@ -526,6 +590,11 @@ impl World {
     /// leaves no trace (EIP-161's deletion of touched empty accounts is
     /// implied).
     pub fn flush<H: Runtime>(&mut self, host: &mut H) -> Result<Vec<Log>, SystemError> {
+        // The outbox first: it cannot be undone, and if it refuses a
+        // message nothing else has been written yet.
+        for message in std::mem::take(&mut self.outputs) {
+            host.write_output(&message)?;
+        }
         let destroyed = std::mem::take(&mut self.destroyed);
         for a in &destroyed {
             delete(host, &path(layout::account(a))?)?;

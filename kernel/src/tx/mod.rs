@@ -150,6 +150,13 @@ pub enum TxError {
     InitcodeTooLarge(usize),
 }
 
+/// The gas limit of an EIP-2718 transaction, without recovering its
+/// sender (what planning a `kernel_run` needs, cheaply).
+pub fn gas_limit_of(bytes: &[u8]) -> Option<u64> {
+    use alloy_consensus::Transaction as _;
+    TxEnvelope::decode_2718_exact(bytes).ok().map(|e| e.gas_limit())
+}
+
 /// Decodes an EIP-2718 transaction and recovers its sender.
 pub fn decode(bytes: &[u8]) -> Result<Transaction, TxError> {
     let envelope =

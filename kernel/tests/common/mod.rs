@@ -4,8 +4,10 @@
 
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_consensus::ReceiptEnvelope;
+use alloy_primitives::{Address, B256, Bytes, U256};
 use host::InboxMessage;
+use layout::ChainConfig;
 use mock_host::MockHost;
 use wallet::{Call, Wallet};
 use zkos_kernel::{
@@ -36,6 +38,7 @@ pub fn framed(contents: &[u8]) -> InboxMessage {
 pub struct Chain {
     pub mock: MockHost,
     pub env: BlockEnv,
+    pub config: ChainConfig,
 }
 
 impl Chain {
@@ -50,7 +53,16 @@ impl Chain {
             .unwrap();
         }
         let env = BlockEnv::new(&DEV, 0, 1_700_000_000);
-        Self { mock, env }
+        Self { mock, env, config: DEV }
+    }
+
+    /// An empty chain (no funded account) under `config`, which genesis
+    /// stored.
+    pub fn with_config(config: ChainConfig) -> Self {
+        let mut mock = MockHost::default();
+        mock.set(layout::CONFIG, &config.encode()).unwrap();
+        let env = BlockEnv::new(&config, 0, 1_700_000_000);
+        Self { mock, env, config }
     }
 
     pub fn nonce(&self, a: &Address) -> u64 {
@@ -77,7 +89,7 @@ impl Chain {
     /// Applies one signed transaction directly (no level around it).
     pub fn apply(&mut self, raw: &[u8]) -> Result<Included, Refusal> {
         let t = tx::decode(raw)?;
-        execute::apply(&mut self.mock, &DEV, &self.env, &t, 0)
+        execute::apply(&mut self.mock, &self.config, &self.env, &t, 0, 100)
     }
 
     /// Sends `call` from `w` and expects it included.
@@ -101,6 +113,30 @@ impl Chain {
     pub fn run_level(&mut self, txs: &[Vec<u8>]) {
         let msgs: Vec<_> = txs.iter().map(|t| framed(t)).collect();
         self.mock.run_level(&msgs, zkos_kernel::bootloader::run);
+    }
+
+    /// The stored receipt of transaction `hash`.
+    pub fn receipt(&self, hash: &B256) -> ReceiptEnvelope {
+        use alloy_eips::eip2718::Decodable2718;
+        let raw = self.mock.get(layout::receipt(hash).as_bytes()).expect("receipt stored");
+        ReceiptEnvelope::decode_2718(&mut raw.as_slice()).unwrap()
+    }
+
+    /// What the OS recorded of transaction `hash` beside its receipt.
+    pub fn receipt_info(&self, hash: &B256) -> layout::ReceiptInfo {
+        let raw = self.mock.get(layout::receipt_info(hash).as_bytes()).expect("info stored");
+        layout::ReceiptInfo::decode(&raw).unwrap()
+    }
+
+    /// The sum of every balance in durable storage.
+    pub fn total_balance(&self) -> U256 {
+        self.mock
+            .host()
+            .durable
+            .values()
+            .iter()
+            .filter(|(p, _)| p.starts_with(b"/zkos/accounts/") && p.ends_with(b"/balance"))
+            .fold(U256::ZERO, |s, (_, v)| s + layout::decode_u256(v).unwrap())
     }
 }
 

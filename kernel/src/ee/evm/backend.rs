@@ -26,7 +26,9 @@ use tezos_smart_rollup_host::runtime::Runtime;
 use super::jumpdest;
 use crate::system::{
     SystemError,
+    contracts::{self, SystemCall},
     env::{self, BlockEnv},
+    precompiles::Outcome,
     world::{Checkpoint, Code, World},
 };
 
@@ -84,6 +86,13 @@ impl<'a, H: Runtime> EvmBackend<'a, H> {
     fn with<T>(&self, default: T, f: impl FnOnce(&mut World, &H) -> Result<T, SystemError>) -> T {
         let r = f(&mut self.world.borrow_mut(), self.host);
         self.or_fail(r, default)
+    }
+
+    /// Runs a call to a system contract; `None` when `call.code_address`
+    /// is not one. A system failure is recorded and the call halts.
+    pub fn system_call(&mut self, call: &SystemCall<'_>) -> Option<Outcome> {
+        let r = contracts::call(self.host, self.env, self.world.get_mut(), call);
+        self.or_fail(r, Some(Outcome::Halt))
     }
 
     /// The code at `a` with its jumpdest bitmap (prepared at deploy; computed

@@ -1,15 +1,18 @@
-//! Turning a call or a creation into a frame: precompiles answer directly,
-//! code runs in a [`Frame`] with its cached jumpdest bitmap.
+//! Turning a call or a creation into a frame: precompiles and system
+//! contracts answer directly, code runs in a [`Frame`] with its cached jumpdest bitmap.
 
 use std::rc::Rc;
 
 use evm::{
     GasMutState, InvokerControl, InvokerExit,
     interpreter::{
-        ExitError, ExitException, Machine, etable::Etable, runtime::GasState, trap::CallScheme,
+        ExitError, ExitException, Machine,
+        etable::Etable,
+        runtime::{GasState, RuntimeState},
+        trap::CallScheme,
         uint::H160,
     },
-    standard::{Config, Resolver, ResolverOrigin, State},
+    standard::{Config, InvokerState, Resolver, ResolverOrigin, State},
 };
 use tezos_smart_rollup_host::runtime::Runtime;
 
@@ -18,7 +21,10 @@ use super::{
     frame::Frame,
     jumpdest,
 };
-use crate::system::precompiles::{self, Outcome};
+use crate::system::{
+    contracts::{self, SystemCall},
+    precompiles::{self, Outcome},
+};
 
 /// The resolver of Zk OS's EVM.
 pub struct ZkResolver<'e, ES> {
@@ -68,7 +74,21 @@ where
             warm_precompiles(handler);
         }
         let gas = u64::try_from(state.gas()).unwrap_or(u64::MAX);
-        if let Some(outcome) = precompiles::call(&address(code_address), &input, gas) {
+        let context = &AsRef::<RuntimeState>::as_ref(&state).context;
+        let system = SystemCall {
+            caller: address(context.caller),
+            this: address(context.address),
+            code_address: address(code_address),
+            value: context.apparent_value,
+            input: &input,
+            gas_limit: gas,
+            is_static: state.is_static(),
+        };
+        let outcome = match contracts::is_system_contract(&system.code_address) {
+            true => handler.system_call(&system),
+            false => precompiles::call(&address(code_address), &input, gas),
+        };
+        if let Some(outcome) = outcome {
             let (result, retval) = match outcome {
                 Outcome::Success { gas_used, output } => {
                     state.record_gas(gas_used.try_into().unwrap_or_default())?;

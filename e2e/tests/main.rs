@@ -6,5 +6,7 @@
 mod cli;
 mod engines;
 mod erc20;
+mod native_model;
 mod pvm_rules;
 mod reboots;
+mod state_sample;

@@ -22,7 +22,7 @@ use tezos_smart_rollup_host::runtime::Runtime;
 
 use crate::{
     ee::evm::{self, EvmError, GasPrice, Message, Status},
-    system::{SystemError, env::BlockEnv, world::World},
+    system::{SystemError, env::BlockEnv, resources::NativeMeter, world::World},
     tx::{self, Fee, Transaction, TxType},
 };
 
@@ -135,6 +135,7 @@ pub fn apply<H: Runtime>(
     let price = effective_gas_price(&tx.fee, base_fee)?;
     let mut world = World::new();
     world.set_outbox_room(outbox_room);
+    world.set_native_meter(NativeMeter::for_gas_limit(tx.gas_limit));
     let expected = world.nonce(host, &tx.sender)?;
     if tx.nonce != expected {
         return Err(Refusal::Nonce { expected, found: tx.nonce });
@@ -278,9 +279,10 @@ mod tests {
                 alice.sign_legacy(DEV.chain_id, &Call::transfer(bob, 1), 0, GWEI - 1, 21_000),
                 "below the base fee",
             ),
+            // planned before anything else: no run could take 31 M gas
             (
                 alice.sign_legacy(DEV.chain_id, &Call::transfer(bob, 1), 0, GWEI, 31_000_000),
-                "left in the block",
+                "more than a kernel_run's budget",
             ),
         ];
         for (bytes, why) in &cases {
@@ -288,6 +290,22 @@ mod tests {
             assert!(mock.debug_log().contains(why), "{why}: {}", mock.debug_log());
         }
         // no account and no receipt changed: only the level bookkeeping did
+        assert_eq!(accounts(&mock), before);
+        // the block's gas is checked when a transaction is applied
+        let t = crate::tx::decode(&alice.sign_legacy(
+            DEV.chain_id,
+            &Call::transfer(bob, 1),
+            0,
+            GWEI,
+            21_000,
+        ))
+        .unwrap();
+        let env = BlockEnv::new(&DEV, 0, 0);
+        let used = DEV.block_gas_limit - 20_000;
+        assert_eq!(
+            apply(&mut mock, &DEV, &env, &t, used, 100),
+            Err(Refusal::BlockGasExceeded { limit: 21_000, left: 20_000 })
+        );
         assert_eq!(accounts(&mock), before);
     }
 

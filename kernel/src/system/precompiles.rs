@@ -11,6 +11,8 @@
 use alloy_primitives::{Address, Bytes};
 use revm_precompile::{PrecompileStatus, Precompiles};
 
+use super::resources::{NativeMeter, native};
+
 /// What a precompile call produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -45,6 +47,31 @@ pub fn is_precompile(a: &Address) -> bool {
 /// (EIP-2929).
 pub fn addresses() -> impl Iterator<Item = &'static Address> {
     set().addresses()
+}
+
+/// Runs the precompile at `a` under the transaction's native `meter`
+/// (see [`super::resources`]): it gets only the gas the meter can pay for,
+/// and the meter is charged for the call and the gas it used. `None` when
+/// `a` is not a precompile.
+pub fn call_metered(
+    meter: &mut NativeMeter,
+    a: &Address,
+    input: &[u8],
+    gas_limit: u64,
+) -> Option<Outcome> {
+    let rate = native::precompile_rate(a)?;
+    if !is_precompile(a) {
+        return None;
+    }
+    let affordable = meter.left().saturating_sub(native::PRECOMPILE_CALL) / rate;
+    let gas = gas_limit.min(affordable);
+    let outcome = call(a, input, gas)?;
+    let used = match &outcome {
+        Outcome::Success { gas_used, .. } | Outcome::Revert { gas_used, .. } => *gas_used,
+        Outcome::Halt => gas,
+    };
+    meter.charge(native::PRECOMPILE_CALL.saturating_add(used.saturating_mul(rate)));
+    Some(outcome)
 }
 
 /// Runs the precompile at `a`, or `None` when `a` is not one.

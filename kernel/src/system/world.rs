@@ -33,7 +33,7 @@ use tezos_smart_rollup_host::{
     runtime::{Runtime, RuntimeError, ValueType},
 };
 
-use super::{SystemError, path, read};
+use super::{SystemError, path, read, resources::NativeMeter};
 
 /// Deployed code and what its execution environment prepared from it
 /// (the default is no code).
@@ -117,6 +117,9 @@ pub struct World {
     outputs: Vec<Vec<u8>>,
     /// How many outbox messages the level can still take.
     outbox_room: usize,
+    /// What the transaction may still spend on precompiles (not journaled:
+    /// work done stays done when a frame reverts).
+    native: NativeMeter,
     journal: Vec<Entry>,
 }
 
@@ -134,6 +137,7 @@ impl Default for World {
             logs: Vec::new(),
             outputs: Vec::new(),
             outbox_room: MAX_OUTPUTS_PER_LEVEL,
+            native: NativeMeter::unlimited(),
             journal: Vec::new(),
         }
     }
@@ -158,6 +162,16 @@ impl World {
     /// bootloader counts those its earlier transactions wrote).
     pub fn set_outbox_room(&mut self, room: usize) {
         self.outbox_room = room;
+    }
+
+    /// Sets the transaction's native meter (its precompile allowance).
+    pub fn set_native_meter(&mut self, meter: NativeMeter) {
+        self.native = meter;
+    }
+
+    /// The transaction's native meter.
+    pub fn native_meter(&mut self) -> &mut NativeMeter {
+        &mut self.native
     }
 
     /// Queues an L2→L1 message for the outbox, if the level has room.

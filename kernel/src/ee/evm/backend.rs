@@ -28,7 +28,7 @@ use crate::system::{
     SystemError,
     contracts::{self, SystemCall},
     env::{self, BlockEnv},
-    precompiles::Outcome,
+    precompiles::{self, Outcome},
     world::{Checkpoint, Code, World},
 };
 
@@ -93,6 +93,12 @@ impl<'a, H: Runtime> EvmBackend<'a, H> {
     pub fn system_call(&mut self, call: &SystemCall<'_>) -> Option<Outcome> {
         let r = contracts::call(self.host, self.env, self.world.get_mut(), call);
         self.or_fail(r, Some(Outcome::Halt))
+    }
+
+    /// Runs a precompile under the transaction's native meter; `None`
+    /// when `a` is not one.
+    pub fn precompile_call(&mut self, a: &Address, input: &[u8], gas: u64) -> Option<Outcome> {
+        precompiles::call_metered(self.world.get_mut().native_meter(), a, input, gas)
     }
 
     /// The code at `a` with its jumpdest bitmap (prepared at deploy; computed

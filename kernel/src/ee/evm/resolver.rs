@@ -86,7 +86,7 @@ where
         };
         let outcome = match contracts::is_system_contract(&system.code_address) {
             true => handler.system_call(&system),
-            false => precompiles::call(&address(code_address), &input, gas),
+            false => handler.precompile_call(&address(code_address), &input, gas),
         };
         if let Some(outcome) = outcome {
             let (result, retval) = match outcome {

@@ -95,13 +95,25 @@ pub fn runner_with_genesis(
     wasm: Vec<u8>,
     genesis: &pvm_runner::genesis::Genesis,
 ) -> Runner {
-    let mut r = Runner::open(
-        None,
-        RunnerConfig { engine, tick_limit: pvm_runner::runner::DEFAULT_TICK_LIMIT },
-    )
-    .expect("in-memory state");
+    runner_with_genesis_and_limit(engine, pvm_runner::runner::DEFAULT_TICK_LIMIT, wasm, genesis)
+}
+
+/// An in-memory runner with `wasm` originated over `genesis`, whose
+/// `kernel_run`s may take at most `tick_limit` ticks.
+pub fn runner_with_genesis_and_limit(
+    engine: EngineKind,
+    tick_limit: u64,
+    wasm: Vec<u8>,
+    genesis: &pvm_runner::genesis::Genesis,
+) -> Runner {
+    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit }).expect("in-memory state");
     r.originate(wasm, metadata(), Some(genesis)).expect("valid kernel and genesis");
     r
+}
+
+/// `tx` as an external message framed for the test rollup.
+pub fn framed(tx: &[u8]) -> InboxMessage {
+    InboxMessage::External([&[0u8][..], &DEFAULT_ROLLUP_ADDRESS, tx].concat())
 }
 
 /// Wraps `messages` as level `level` the way the CLI does.

@@ -8,7 +8,6 @@
 use alloy_primitives::{Address, B256, U256, keccak256};
 use alloy_sol_types::{SolCall, sol};
 use e2e::kernel;
-use host::InboxMessage;
 use pvm_runner::{EngineKind, genesis::Genesis, runner::Runner};
 use wallet::{Call, Wallet};
 use zkos_kernel::system::resources::native;
@@ -23,10 +22,6 @@ sol! {
 }
 
 const GWEI: u128 = 1_000_000_000;
-
-fn framed(tx: &[u8]) -> InboxMessage {
-    InboxMessage::External([&[0u8][..], &[0x5a; 20], tx].concat())
-}
 
 struct Bench {
     r: Runner,
@@ -71,7 +66,7 @@ impl Bench {
     fn send(&mut self, call: Call, gas: u64) -> Measured {
         let raw = self.alice.sign_1559(23115, &call, self.nonce, 2 * GWEI, GWEI, gas);
         self.nonce += 1;
-        let msgs = [framed(&raw)];
+        let msgs = [e2e::framed(&raw)];
         let encoded = e2e::level(self.level, &msgs);
         self.level += 1;
         // What the bootloader plans: the run, every message, the seal.

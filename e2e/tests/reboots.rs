@@ -1,13 +1,16 @@
-//! A level whose block needs more ticks than one `kernel_run` plans for
-//! continues after reboots: the OS kernel on both engines, with a low tick
-//! budget in the genesis, against the same level in a single run.
+//! A level whose block needs more ticks than one `kernel_run` has
+//! continues after reboots: the OS kernel on both engines under a low PVM
+//! tick limit, with a matching budget in the genesis, against the same
+//! level in a single run where the limit is Tezos' own.
 
 use e2e::kernel;
 use host::InboxMessage;
 use pvm_runner::{EngineKind, genesis::Genesis, runner::Runner};
 use wallet::{Call, Wallet};
 
-const BUDGET: u64 = 150_000_000;
+/// The kernel's planned ticks per run, and the PVM's limit above it.
+const BUDGET: u64 = 100_000_000;
+const TICK_LIMIT: u64 = 120_000_000;
 const GWEI: u128 = 1_000_000_000;
 
 fn genesis(ticks_per_run: u64) -> Genesis {
@@ -21,15 +24,11 @@ fn genesis(ticks_per_run: u64) -> Genesis {
     g
 }
 
-fn framed(tx: &[u8]) -> InboxMessage {
-    InboxMessage::External([&[0u8][..], &[0x5a; 20], tx].concat())
-}
-
-/// Twelve transfers from alice and bob, interleaved.
+/// Sixteen transfers from alice and bob, interleaved.
 fn level() -> (Vec<Vec<u8>>, Vec<InboxMessage>) {
     let (alice, bob) = (Wallet::from_seed(1), Wallet::from_seed(2));
     let mut txs = Vec::new();
-    for i in 0..6u64 {
+    for i in 0..8u64 {
         for (w, n) in [(&alice, i), (&bob, i)] {
             let to = Wallet::from_seed(10 + i).address();
             txs.push(w.sign_1559(
@@ -42,7 +41,7 @@ fn level() -> (Vec<Vec<u8>>, Vec<InboxMessage>) {
             ));
         }
     }
-    let msgs = txs.iter().map(|t| framed(t)).collect();
+    let msgs = txs.iter().map(|t| e2e::framed(t)).collect();
     (txs, msgs)
 }
 
@@ -53,8 +52,13 @@ fn state(r: &Runner) -> Vec<(Vec<u8>, Vec<u8>)> {
     v
 }
 
-fn run(engine: EngineKind, ticks_per_run: u64) -> (Runner, pvm_runner::runner::LevelOutcome) {
-    let mut r = e2e::runner_with_genesis(engine, kernel("zkos_kernel"), &genesis(ticks_per_run));
+fn run(
+    engine: EngineKind,
+    tick_limit: u64,
+    ticks_per_run: u64,
+) -> (Runner, pvm_runner::runner::LevelOutcome) {
+    let g = genesis(ticks_per_run);
+    let mut r = e2e::runner_with_genesis_and_limit(engine, tick_limit, kernel("zkos_kernel"), &g);
     let (_, msgs) = level();
     let outcome = r.run_level(e2e::level(1, &msgs)).unwrap();
     (r, outcome)
@@ -63,12 +67,22 @@ fn run(engine: EngineKind, ticks_per_run: u64) -> (Runner, pvm_runner::runner::L
 #[test]
 fn a_block_too_big_for_one_run_continues_after_reboots_in_order() {
     let (txs, _) = level();
-    let (single, one) = run(EngineKind::Pvm, layout::DEFAULT_TICKS_PER_RUN);
+    let default = pvm_runner::runner::DEFAULT_TICK_LIMIT;
+    let (single, one) = run(EngineKind::Pvm, default, layout::DEFAULT_TICKS_PER_RUN);
     assert_eq!(one.report.runs.len(), 1, "the default budget takes the level in one run");
+    assert!(one.report.ticks() > TICK_LIMIT, "one run would not fit under the low limit");
+    // Without a matching budget the kernel runs out of ticks and the level is lost.
+    let (lost, o) = run(EngineKind::Pvm, TICK_LIMIT, layout::DEFAULT_TICKS_PER_RUN);
+    assert!(o.report.runs.iter().any(|r| r.failure.is_some()));
+    assert!(
+        lost.durable()
+            .get(host::Path::new(layout::block_transactions(0).as_bytes()).unwrap())
+            .is_none()
+    );
 
     let mut roots = Vec::new();
     for engine in [EngineKind::Fast, EngineKind::Pvm] {
-        let (r, o) = run(engine, BUDGET);
+        let (r, o) = run(engine, TICK_LIMIT, BUDGET);
         let runs = &o.report.runs;
         assert!(runs.len() >= 3, "{engine:?}: {} runs", runs.len());
         assert!(runs.iter().all(|r| r.failure.is_none()), "{engine:?}: {runs:?}");
@@ -98,11 +112,13 @@ fn a_block_too_big_for_one_run_continues_after_reboots_in_order() {
 fn a_transaction_no_run_can_hold_is_refused_and_the_level_goes_on() {
     let (alice, bob) = (Wallet::from_seed(1), Wallet::from_seed(2));
     let to = bob.address();
-    // 25 M gas: its worst case is far over a 150 M tick budget
+    // 25 M gas: its worst case is far over a 100 M tick budget
     let huge = alice.sign_1559(23115, &Call::transfer(to, 1), 0, 2 * GWEI, GWEI, 25_000_000);
     let small = bob.sign_1559(23115, &Call::transfer(to, 1), 0, 2 * GWEI, GWEI, 21_000);
-    let mut r = e2e::runner_with_genesis(EngineKind::Pvm, kernel("zkos_kernel"), &genesis(BUDGET));
-    let o = r.run_level(e2e::level(1, &[framed(&huge), framed(&small)])).unwrap();
+    let g = genesis(BUDGET);
+    let mut r =
+        e2e::runner_with_genesis_and_limit(EngineKind::Pvm, TICK_LIMIT, kernel("zkos_kernel"), &g);
+    let o = r.run_level(e2e::level(1, &[e2e::framed(&huge), e2e::framed(&small)])).unwrap();
     assert!(o.report.runs.iter().all(|r| r.failure.is_none()));
     let debug = String::from_utf8_lossy(&o.debug).into_owned();
     assert!(debug.contains("more than a kernel_run's budget"), "{debug}");

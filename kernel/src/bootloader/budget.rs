@@ -8,6 +8,13 @@
 //! over: the block in progress is saved, the kernel asks for a reboot, and
 //! the next `kernel_run` of the same level starts with that message. A
 //! message that does not fit even in a fresh run is refused.
+//!
+//! A fresh run of a continued level starts with the saved block to resume
+//! and keeps a reserve to seal it that grows with its transactions, so a
+//! level can include only so many: under the default 10 × 10⁹ ticks per run
+//! a block of about 3,000 transactions leaves no room for a transaction of
+//! the largest gas limit (about 5 M), and later ones of that size are
+//! refused rather than delayed (a level is a block).
 
 use crate::system::resources::native;
 

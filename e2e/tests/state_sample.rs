@@ -56,6 +56,10 @@ fn a_sample_of_state_tests_passes_through_the_runner_on_both_engines() {
                 })
                 .collect();
             let genesis = Genesis { config: case.config, alloc };
+            assert!(
+                case.txbytes.len() <= conformance::MAX_TX_IN_MESSAGE,
+                "sampled cases fit one message"
+            );
             let framed = [&[0u8][..], &[0x5a; 20], &case.txbytes].concat();
             let level = FileLevel {
                 timestamp: Some(case.timestamp),

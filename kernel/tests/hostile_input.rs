@@ -64,6 +64,11 @@ enum Hostile {
     BridgeTransfer(Vec<u8>),
     /// A signed transfer with any gas limit (up to 2^64 − 1).
     GasLimit(u64),
+    /// A chunk of a large transaction with any header (hash from a few
+    /// values, so chunks of the same "transaction" meet) and data.
+    Chunk(u8, u16, u16, Vec<u8>),
+    /// A valid transaction in chunks, one of them mutated.
+    ChunksMutated(usize, usize, u8),
 }
 
 const BRIDGE: [u8; 20] = [0xb1; 20];
@@ -122,6 +127,10 @@ fn hostile() -> impl Strategy<Value = Hostile> {
         (any::<usize>(), any::<u8>()).prop_map(|(at, x)| Hostile::DepositMutated(at, x)),
         prop::collection::vec(any::<u8>(), 0..120).prop_map(Hostile::BridgeTransfer),
         any::<u64>().prop_map(Hostile::GasLimit),
+        (0..3u8, 0..4u16, 0..5u16, prop::collection::vec(any::<u8>(), 0..64))
+            .prop_map(|(h, i, n, d)| Hostile::Chunk(h, i, n, d)),
+        (0..3usize, any::<usize>(), any::<u8>())
+            .prop_map(|(i, at, x)| Hostile::ChunksMutated(i, at, x)),
     ]
 }
 
@@ -158,13 +167,31 @@ fn messages(h: &Hostile, valid: &[Vec<u8>]) -> Vec<InboxMessage> {
                 )),
             ]
         }
+        Hostile::ChunksMutated(i, at, x) => {
+            let mut parts = zkos_kernel::bootloader::chunks::split(&valid[*i], 60);
+            let n = parts.len();
+            let part = &mut parts[at % n];
+            let len = part.len();
+            part[(at / n) % len] ^= x | 1;
+            parts.iter().map(|p| framed(p)).collect()
+        }
         other => vec![message(other, valid)],
     }
 }
 
 fn message(h: &Hostile, valid: &[Vec<u8>]) -> InboxMessage {
     match h {
-        Hostile::RandomInitcode(..) | Hostile::DeployAndCall(..) => framed(&[]),
+        Hostile::RandomInitcode(..) | Hostile::DeployAndCall(..) | Hostile::ChunksMutated(..) => {
+            framed(&[])
+        }
+        Hostile::Chunk(h, index, count, data) => {
+            let mut c = vec![0x80];
+            c.extend_from_slice(&[*h; 32]);
+            c.extend_from_slice(&index.to_be_bytes());
+            c.extend_from_slice(&count.to_be_bytes());
+            c.extend_from_slice(data);
+            framed(&c)
+        }
         Hostile::Random(b) => framed(b),
         Hostile::Truncated(i, n) => {
             let v = &valid[*i];

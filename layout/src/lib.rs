@@ -9,6 +9,7 @@
 //! | path | value |
 //! | --- | --- |
 //! | `/zkos/config` | [`ChainConfig`], 84 bytes (see its docs) |
+//! | `/zkos/chunks/<tx hash>/count`, `/zkos/chunks/<tx hash>/<index, 4 hex digits>` | chunks of a large transaction waiting for the rest (see the kernel's `bootloader::chunks`) |
 //! | `/zkos/pending/block` | the block in progress while a level continues across reboots (the kernel's private record; absent between levels) |
 //! | `/zkos/accounts/<address>/balance` | U256, 32 bytes (absent = 0) |
 //! | `/zkos/accounts/<address>/nonce` | u64, 8 bytes (absent = 0) |

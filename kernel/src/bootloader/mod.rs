@@ -2,7 +2,9 @@
 //!
 //! Each message is classified ([`inbox`]): a deposit is credited
 //! ([`deposit`]), a transaction framed for this rollup is decoded and
-//! applied ([`execute`]), everything is counted. When the inbox is drained
+//! applied ([`execute`]) — or, when it is a chunk of a transaction too large
+//! for one message, stored until its last chunk completes it ([`chunks`]) —
+//! and everything is counted. When the inbox is drained
 //! the level's block is sealed ([`block`]). A level whose work does not fit
 //! in one `kernel_run`'s tick budget ([`budget`]) continues after a reboot:
 //! the block in progress is saved ([`progress`]), the message that did not
@@ -11,6 +13,7 @@
 
 pub mod block;
 pub mod budget;
+pub mod chunks;
 pub mod config;
 pub mod deposit;
 pub mod execute;
@@ -59,10 +62,14 @@ pub fn run<H: Runtime>(host: &mut H) {
     };
     let mut budget = Budget::new(config.ticks_per_run, resumed);
     let mut record_bytes = resumed;
+    // A transaction its last chunk completed, processed before the next
+    // inbox message.
+    let mut assembled: Option<Input> = None;
     loop {
-        let msg = match progress.carry.take() {
-            Some(c) => Input::new(c.level, c.id, c.bytes),
-            None => match host.read_input() {
+        let msg = match (assembled.take(), progress.carry.take()) {
+            (Some(m), _) => m,
+            (None, Some(c)) => Input::new(c.level, c.id, c.bytes),
+            (None, None) => match host.read_input() {
                 Ok(Some(m)) => m,
                 _ => break,
             },
@@ -97,7 +104,10 @@ pub fn run<H: Runtime>(host: &mut H) {
             }
         }
         budget.spend(cost);
-        handle(host, &config, &rollup, &mut progress, &msg);
+        if let Some(tx) = handle(host, &config, &rollup, &mut progress, &msg) {
+            let framed = [&[1u8, 0][..], &rollup, &tx].concat();
+            assembled = Some(Input::new(msg.level, msg.id, framed));
+        }
         record_bytes += msg.as_ref().len() + 200;
     }
     let Some(level) = progress.level else { return };
@@ -125,6 +135,7 @@ pub fn run<H: Runtime>(host: &mut H) {
 fn cost_of(bytes: &[u8], rollup: &[u8; 20]) -> u64 {
     // Saturating: a gas limit near 2^64 is user input.
     native::PER_MESSAGE.saturating_add(match Message::parse(bytes, rollup) {
+        Ok(Message::ForUs(contents)) if chunks::is_chunk(contents) => native::CHUNK,
         Ok(Message::ForUs(contents)) => {
             native::transaction(tx::gas_limit_of(contents).unwrap_or(0), contents.len())
         }
@@ -133,14 +144,14 @@ fn cost_of(bytes: &[u8], rollup: &[u8; 20]) -> u64 {
     })
 }
 
-/// Processes one inbox message.
+/// Processes one inbox message; answers the transaction a chunk completed.
 fn handle<H: Runtime>(
     host: &mut H,
     config: &ChainConfig,
     rollup: &[u8; 20],
     progress: &mut Progress,
     msg: &Input,
-) {
+) -> Option<Vec<u8>> {
     progress.level = Some(msg.level);
     let (block, counts) = (&mut progress.block, &mut progress.counts);
     let m = match Message::parse(msg.as_ref(), rollup) {
@@ -148,12 +159,25 @@ fn handle<H: Runtime>(
         Err(e) => {
             counts.undecodable += 1;
             host.write_debug(&format!("zkos: message {} of level {}: {e}\n", msg.id, msg.level));
-            return;
+            return None;
         }
     };
+    let mut completed = None;
     match m {
         Message::InfoPerLevel { predecessor_timestamp, .. } => {
             progress.timestamp = Some(predecessor_timestamp);
+        }
+        Message::ForUs(contents) if chunks::is_chunk(contents) => {
+            match chunks::parse(contents).and_then(|c| chunks::receive(host, &c)) {
+                Ok(tx) => completed = tx,
+                Err(e) => {
+                    counts.refused += 1;
+                    host.write_debug(&format!(
+                        "zkos: message {} of level {}: chunk refused: {e}\n",
+                        msg.id, msg.level
+                    ));
+                }
+            }
         }
         Message::ForUs(contents) => {
             let outcome = tx::decode(contents).map_err(execute::Refusal::from).and_then(|t| {
@@ -197,6 +221,7 @@ fn handle<H: Runtime>(
         _ => {}
     }
     counts.add(&m);
+    completed
 }
 
 /// The block's timestamp: the level's InfoPerLevel predecessor timestamp.

@@ -51,6 +51,9 @@ pub mod native {
     pub const PRECOMPILE_ALLOWANCE_PER_GAS: u64 = 1_000;
     /// Per precompile call, beside its rate: entering and leaving the frame.
     pub const PRECOMPILE_CALL: u64 = 500_000;
+    /// A chunk of a large transaction: storing it and, for the last one,
+    /// reading and hashing them all (at most 64 of 4 KiB).
+    pub const CHUNK: u64 = 2_000_000 + 64 * 4096 * 150;
     /// A deposit: decoding the ticket, crediting the receiver.
     pub const DEPOSIT: u64 = 3_000_000;
     /// Sealing the block: the header, its hash, the bookkeeping.

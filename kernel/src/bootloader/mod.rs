@@ -66,13 +66,15 @@ pub fn run<H: Runtime>(host: &mut H) {
     // inbox message.
     let mut assembled: Option<Input> = None;
     loop {
-        let msg = match (assembled.take(), progress.carry.take()) {
-            (Some(m), _) => m,
-            (None, Some(c)) => Input::new(c.level, c.id, c.bytes),
-            (None, None) => match host.read_input() {
+        let msg = if let Some(m) = assembled.take() {
+            m
+        } else if let Some(c) = progress.carry.take() {
+            Input::new(c.level, c.id, c.bytes)
+        } else {
+            match host.read_input() {
                 Ok(Some(m)) => m,
                 _ => break,
-            },
+            }
         };
         let cost = cost_of(msg.as_ref(), &rollup);
         let reserve = budget::reserve(progress.block.len(), record_bytes, msg.as_ref().len());
@@ -93,6 +95,9 @@ pub fn run<H: Runtime>(host: &mut H) {
             }
             Fit::Never => {
                 progress.level = Some(msg.level);
+                if let Ok(m) = Message::parse(msg.as_ref(), &rollup) {
+                    progress.counts.add(&m);
+                }
                 progress.counts.refused += 1;
                 host.write_debug(&format!(
                     "zkos: message {} of level {}: refused: needs {cost} ticks, more than a \

@@ -76,7 +76,9 @@ pub fn run<H: Runtime>(host: &mut H) {
                 _ => break,
             }
         };
-        let cost = cost_of(msg.as_ref(), &rollup);
+        // Parsed once: the plan and the processing read the same message.
+        let parsed = Message::parse(msg.as_ref(), &rollup);
+        let cost = cost_of(&parsed);
         let reserve = budget::reserve(progress.block.len(), record_bytes, msg.as_ref().len());
         match budget.fit(cost, reserve) {
             Fit::Fits => {}
@@ -95,8 +97,8 @@ pub fn run<H: Runtime>(host: &mut H) {
             }
             Fit::Never => {
                 progress.level = Some(msg.level);
-                if let Ok(m) = Message::parse(msg.as_ref(), &rollup) {
-                    progress.counts.add(&m);
+                if let Ok(m) = &parsed {
+                    progress.counts.add(m);
                 }
                 progress.counts.refused += 1;
                 host.write_debug(&format!(
@@ -109,7 +111,7 @@ pub fn run<H: Runtime>(host: &mut H) {
             }
         }
         budget.spend(cost);
-        if let Some(tx) = handle(host, &config, &rollup, &mut progress, &msg) {
+        if let Some(tx) = handle(host, &config, &rollup, &mut progress, &msg, parsed) {
             let framed = [&[1u8, 0][..], &rollup, &tx].concat();
             assembled = Some(Input::new(msg.level, msg.id, framed));
         }
@@ -136,10 +138,10 @@ pub fn run<H: Runtime>(host: &mut H) {
     }
 }
 
-/// The worst-case ticks of processing inbox message `bytes`.
-fn cost_of(bytes: &[u8], rollup: &[u8; 20]) -> u64 {
+/// The worst-case ticks of processing an inbox message.
+fn cost_of(parsed: &Result<Message<'_>, inbox::DecodeError>) -> u64 {
     // Saturating: a gas limit near 2^64 is user input.
-    native::PER_MESSAGE.saturating_add(match Message::parse(bytes, rollup) {
+    native::PER_MESSAGE.saturating_add(match parsed {
         Ok(Message::ForUs(contents)) if chunks::is_chunk(contents) => native::CHUNK,
         Ok(Message::ForUs(contents)) => {
             native::transaction(tx::gas_limit_of(contents).unwrap_or(0), contents.len())
@@ -156,10 +158,11 @@ fn handle<H: Runtime>(
     rollup: &[u8; 20],
     progress: &mut Progress,
     msg: &Input,
+    parsed: Result<Message<'_>, inbox::DecodeError>,
 ) -> Option<Vec<u8>> {
     progress.level = Some(msg.level);
     let (block, counts) = (&mut progress.block, &mut progress.counts);
-    let m = match Message::parse(msg.as_ref(), rollup) {
+    let m = match parsed {
         Ok(m) => m,
         Err(e) => {
             counts.undecodable += 1;

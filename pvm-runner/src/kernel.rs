@@ -1,16 +1,14 @@
 //! Loading a kernel and checking it as the Tezos PVM does before it runs.
 //!
 //! A valid kernel:
-//! - is a valid WebAssembly module with **no NaN-producing floating-point
-//!   instruction**: float types, constants, loads, stores, reinterpretations,
-//!   `abs`/`neg`/`copysign`, comparisons and conversions are bit-exact in
-//!   every engine, but the arithmetic, rounding, `min`/`max`, `sqrt`,
-//!   `promote` and `demote` instructions may return NaNs whose bits the
-//!   WebAssembly spec leaves to the engine. Refusing just those gives
-//!   bit-identical results on every engine without canonicalising NaNs, and
-//!   still accepts Rust kernels whose trait objects drag in unused float
-//!   methods (`bytes::BufMut::put_f64`, reached by `alloy-rlp` through
-//!   `dyn BufMut`);
+//! - is a valid WebAssembly module (MVP plus the features wasmparser
+//!   enables by default). Floating-point instructions are accepted: both
+//!   engines canonicalise every NaN an instruction produces (wasmer's
+//!   `canonicalize_nans`, wasmi's `deterministic` profile), so the bits the
+//!   WebAssembly spec leaves to the engine are the same everywhere. The
+//!   kernel needs this: it carries wasmi (for WASM contracts), whose
+//!   executor holds the float instructions even though contracts may not
+//!   use them;
 //! - exports the entry point `kernel_run` (or its older name `kernel_next`)
 //!   as a function taking and returning nothing;
 //! - exports exactly one memory;
@@ -23,7 +21,7 @@ use std::fmt;
 use crate::engine::abi::{HostFn, Ret};
 use host::{Hash, hash::hash_parts};
 use wasmparser::{
-    ExternalKind, FuncType, Operator, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
+    ExternalKind, FuncType, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
 };
 
 pub use crate::engine::abi::HOST_MODULE;
@@ -37,16 +35,6 @@ pub enum KernelError {
     /// Not a valid WebAssembly module.
     #[error("invalid WebAssembly: {0}")]
     Invalid(String),
-    /// A floating-point instruction whose NaN results are not deterministic.
-    #[error(
-        "function {function} uses `{instruction}`, a floating-point instruction whose NaN results differ between engines"
-    )]
-    NondeterministicFloat {
-        /// Index of the function (imports included).
-        function: u32,
-        /// The instruction.
-        instruction: String,
-    },
     /// Neither `kernel_run` nor `kernel_next` is exported as a function.
     #[error("no entry point: export a function `kernel_run` (or `kernel_next`)")]
     NoEntryPoint,
@@ -77,39 +65,6 @@ pub enum KernelError {
         /// The signature the host provides.
         expected: String,
     },
-}
-
-/// The instructions whose NaN results the WebAssembly spec leaves
-/// non-deterministic (section "NaN propagation").
-fn nan_producing(op: &Operator<'_>) -> bool {
-    use Operator as O;
-    matches!(
-        op,
-        O::F32Add
-            | O::F32Sub
-            | O::F32Mul
-            | O::F32Div
-            | O::F32Sqrt
-            | O::F32Min
-            | O::F32Max
-            | O::F32Ceil
-            | O::F32Floor
-            | O::F32Trunc
-            | O::F32Nearest
-            | O::F64Add
-            | O::F64Sub
-            | O::F64Mul
-            | O::F64Div
-            | O::F64Sqrt
-            | O::F64Min
-            | O::F64Max
-            | O::F64Ceil
-            | O::F64Floor
-            | O::F64Trunc
-            | O::F64Nearest
-            | O::F32DemoteF64
-            | O::F64PromoteF32
-    )
 }
 
 struct Sig<'a>(&'a FuncType);
@@ -161,8 +116,6 @@ impl Kernel {
         Validator::new_with_features(WasmFeatures::default())
             .validate_all(&wasm)
             .map_err(|e| KernelError::Invalid(e.to_string()))?;
-        let mut imported_functions = 0u32;
-        let mut body_index = 0u32;
 
         let mut types: Vec<Option<FuncType>> = Vec::new();
         let mut func_types: Vec<u32> = Vec::new(); // type index of every function, imports first
@@ -203,21 +156,6 @@ impl Kernel {
                             }
                         }
                         func_types.push(ty);
-                        imported_functions += 1;
-                    }
-                }
-                Payload::CodeSectionEntry(body) => {
-                    let function = imported_functions + body_index;
-                    body_index += 1;
-                    let mut ops = body.get_operators_reader().map_err(invalid)?;
-                    while !ops.eof() {
-                        let op = ops.read().map_err(invalid)?;
-                        if nan_producing(&op) {
-                            return Err(KernelError::NondeterministicFloat {
-                                function,
-                                instruction: format!("{op:?}"),
-                            });
-                        }
                     }
                 }
                 Payload::FunctionSection(reader) => {

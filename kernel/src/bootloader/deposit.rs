@@ -66,8 +66,8 @@ pub enum DepositError {
     #[error("the ticket is not the bridge's native token")]
     NotNative,
     /// An amount that is zero, negative or over 2^64 − 1 mutez. (Not
-    /// printed: big-integer formatting uses floating point, which a kernel
-    /// must not contain.)
+    /// printed: big-integer formatting would pull floating point into the
+    /// kernel for one error message.)
     #[error("ticket amount out of range (zero, negative or over 2^64 - 1 mutez)")]
     Amount,
     /// The receiver is not 20 bytes.

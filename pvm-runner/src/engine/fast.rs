@@ -56,6 +56,9 @@ impl FastEngine {
             return Ok(m.clone());
         }
         let mut compiler = Cranelift::default();
+        // Every NaN a float instruction produces becomes the canonical one,
+        // as wasmi's `deterministic` profile does in the `pvm` engine.
+        compiler.canonicalize_nans(true);
         // One point per operator; the limit is set per call to the tick limit.
         compiler.push_middleware(Arc::new(Metering::new(0, |_| 1)));
         let engine: wasmer::Engine = EngineBuilder::new(compiler).into();

@@ -2,9 +2,12 @@
 //! only through the [system layer](crate::system).
 //!
 //! - [`evm`]: EVM bytecode (the `evm` crate, SputnikVM, Cancun rules).
+//! - [`wasm`]: WebAssembly contracts under wasmi — so far the host ABI and
+//!   the deploy-time checks; execution is not built yet.
 //!
-//! WASM and RISC-V contracts are not built yet; they will implement the
-//! same pattern (prepare code once at deploy, run frames against the
-//! system's world) so the EVM is not special.
+//! RISC-V contracts are not built yet. Every VM follows the same pattern
+//! (prepare code once at deploy, run frames against the system's world) so
+//! the EVM is not special.
 
 pub mod evm;
+pub mod wasm;

@@ -2,11 +2,16 @@
 //! by wasmi inside the kernel.
 //!
 //! Built so far: the host ABI ([`abi`], one import module documented as a
-//! table) and the deploy-time checks with the record kept beside the code
-//! ([`prepare`]). Not built yet: running frames (wasmi's resumable calls
-//! suspended at each call into the system's frame stack), fuel-to-gas
-//! conversion and the deploy path in the bootloader; until then a WASM
-//! creation runs as EVM initcode, as before.
+//! table), the deploy-time checks with the record kept beside the code
+//! ([`prepare`]), and a frame ([`frame`]) that runs a contract under
+//! fuel, answers what it knows itself and suspends (wasmi's resumable
+//! calls) at every request the system must answer, so it can wait on the
+//! system's explicit frame stack. Not built yet: the system side that
+//! answers those requests and pushes frames of any VM, gas for host
+//! functions, a measured fuel-to-gas rate, and the deploy path; until then
+//! a creation whose init data is a WASM module runs as EVM initcode, as
+//! before (and fails: `0x00` is STOP, so nothing is deployed).
 
 pub mod abi;
+pub mod frame;
 pub mod prepare;

@@ -1,0 +1,702 @@
+//! One WASM call frame that never calls the system itself: it runs until
+//! it needs something only the system can give (state, a call, a create)
+//! and hands back a [`Request`]; the system answers and [`WasmFrame::resume`]
+//! continues where it stopped (wasmi's resumable calls). So a frame can sit
+//! suspended on the system's explicit frame stack while its callee, of any
+//! VM, runs — no call recurses on the native stack.
+//!
+//! What the frame knows itself (calldata, caller, value, block info, the
+//! constants area, the last return data, Keccak) it answers without
+//! suspending. Static-call rules are enforced here, in the callee,
+//! whatever VM called it: a state change in a static frame fails the frame.
+//!
+//! Not built yet: the system side that answers requests and pushes frames
+//! (the EVM's invoker will host it), and gas for host functions.
+
+use std::rc::Rc;
+
+use alloy_primitives::{Address, B256, U256, keccak256};
+use wasmi::{
+    AsContextMut, Caller, Engine, Extern, Func, Instance, Linker, Memory, Module, ResumableCall,
+    ResumableCallHostTrap, Store, Val,
+};
+
+use super::prepare;
+
+/// Fuel (wasmi's unit, about one instruction) bought by one gas.
+/// Provisional: to be set from the measured ticks per instruction.
+pub const FUEL_PER_GAS: u64 = 4;
+
+/// What a frame knows of its call.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Input (calldata, or constructor arguments in `deploy`).
+    pub calldata: Vec<u8>,
+    /// The caller.
+    pub caller: Address,
+    /// The transaction's sender.
+    pub origin: Address,
+    /// The account whose storage this frame uses.
+    pub address: Address,
+    /// Wei sent with the call.
+    pub value: U256,
+    /// Gas given to the frame.
+    pub gas_limit: u64,
+    /// Whether state changes are forbidden.
+    pub is_static: bool,
+    /// The constants area of the code's deployment.
+    pub constants: Rc<Vec<u8>>,
+    /// Block number, timestamp, chain id.
+    pub block: (u64, u64, u64),
+    /// The block's coinbase.
+    pub coinbase: Address,
+    /// The block's base fee per gas.
+    pub base_fee: U256,
+}
+
+/// The kind of a call a frame asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    /// `call`: the callee's code on the callee's storage, with value.
+    Call,
+    /// `static_call`: no state changes in the callee or below.
+    Static,
+    /// `delegate_call`: the callee's code on this frame's storage, with
+    /// this frame's caller and value.
+    Delegate,
+}
+
+/// What a frame needs from the system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// A storage slot of this frame's account; answer [`Answer::Word`].
+    StorageRead(U256),
+    /// Writes a slot; answer [`Answer::Done`].
+    StorageWrite(U256, U256),
+    /// A transient slot; answer [`Answer::Word`].
+    TransientRead(U256),
+    /// Writes a transient slot; answer [`Answer::Done`].
+    TransientWrite(U256, U256),
+    /// An account's balance; answer [`Answer::Word`].
+    Balance(Address),
+    /// A log; answer [`Answer::Done`].
+    Log(Vec<B256>, Vec<u8>),
+    /// A call; answer [`Answer::Call`].
+    Call {
+        /// Which kind.
+        kind: CallKind,
+        /// The callee.
+        to: Address,
+        /// Wei sent (zero unless [`CallKind::Call`]).
+        value: U256,
+        /// Input.
+        data: Vec<u8>,
+        /// Gas asked for (the system gives at most 63/64 of what is left).
+        gas: u64,
+    },
+    /// A creation; answer [`Answer::Call`] with the address in `created`.
+    Create {
+        /// Wei endowed.
+        value: U256,
+        /// Init data of any VM.
+        code: Vec<u8>,
+        /// CREATE2's salt; `None` for CREATE.
+        salt: Option<B256>,
+    },
+}
+
+/// How a call ended, as a frame sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallStatus {
+    /// It succeeded.
+    Success = 0,
+    /// It reverted.
+    Reverted = 1,
+    /// It failed otherwise.
+    Failed = 2,
+}
+
+/// The system's answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Done; `gas` is what the operation cost.
+    Done {
+        /// Gas charged.
+        gas: u64,
+    },
+    /// A word, and its cost.
+    Word {
+        /// The value.
+        value: U256,
+        /// Gas charged.
+        gas: u64,
+    },
+    /// A call or creation ended.
+    Call {
+        /// How.
+        status: CallStatus,
+        /// Return or revert data.
+        output: Vec<u8>,
+        /// Gas the callee used plus the cost of the call.
+        gas: u64,
+        /// The new contract, for a successful creation.
+        created: Option<Address>,
+    },
+}
+
+/// How a frame ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    /// `finish`, or a return from the export: output and gas used.
+    Success(Vec<u8>, u64),
+    /// `revert`: revert data and gas used.
+    Revert(Vec<u8>, u64),
+    /// A trap, running out of gas, or a static-call violation: all gas is
+    /// spent.
+    Failure(String),
+}
+
+/// What [`WasmFrame::start`] and [`WasmFrame::resume`] give back.
+#[derive(Debug)]
+pub enum Step {
+    /// The frame is suspended until the request is answered.
+    Request(Request),
+    /// The frame ended.
+    Exit(Exit),
+}
+
+/// Where an answer goes once it comes.
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    /// Nothing to write (a write, a log).
+    Nothing,
+    /// 32 bytes at this offset.
+    Word(u32),
+    /// The call status as the host function's result; for a creation,
+    /// the address at this offset.
+    Call(Option<u32>),
+}
+
+#[derive(Debug)]
+struct State {
+    ctx: Context,
+    return_data: Vec<u8>,
+    request: Option<(Request, Pending)>,
+    ended: Option<Ended>,
+}
+
+#[derive(Debug)]
+enum Ended {
+    Finish(Vec<u8>),
+    Revert(Vec<u8>),
+    Failure(String),
+}
+
+/// The host error that suspends or ends a frame; what happened is in the
+/// store's state.
+#[derive(Debug)]
+struct Suspend;
+
+impl core::fmt::Display for Suspend {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("suspended for the system")
+    }
+}
+
+impl wasmi::errors::HostError for Suspend {}
+
+/// A running WASM frame.
+pub struct WasmFrame {
+    store: Store<State>,
+    memory: Memory,
+    entry: Func,
+    suspended: Option<ResumableCallHostTrap>,
+}
+
+impl core::fmt::Debug for WasmFrame {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WasmFrame").field("suspended", &self.suspended.is_some()).finish()
+    }
+}
+
+type Trap = Result<(), wasmi::Error>;
+
+fn memory(caller: &Caller<'_, State>) -> Result<Memory, wasmi::Error> {
+    match caller.get_export("memory") {
+        Some(Extern::Memory(m)) => Ok(m),
+        _ => Err(wasmi::Error::new("no memory export")),
+    }
+}
+
+fn read(caller: &Caller<'_, State>, ptr: u32, len: u32) -> Result<Vec<u8>, wasmi::Error> {
+    let mut buf = vec![0; len as usize];
+    memory(caller)?.read(caller, ptr as usize, &mut buf).map_err(wasmi::Error::from)?;
+    Ok(buf)
+}
+
+fn write(caller: &mut Caller<'_, State>, ptr: u32, data: &[u8]) -> Trap {
+    let m = memory(caller)?;
+    m.write(caller, ptr as usize, data).map_err(wasmi::Error::from)
+}
+
+fn word(caller: &Caller<'_, State>, ptr: u32) -> Result<U256, wasmi::Error> {
+    let b = read(caller, ptr, 32)?;
+    Ok(U256::from_be_slice(&b))
+}
+
+fn address(caller: &Caller<'_, State>, ptr: u32) -> Result<Address, wasmi::Error> {
+    Ok(Address::from_slice(&read(caller, ptr, 20)?))
+}
+
+/// Copies `src[offset..offset + len]` to guest memory, zero-filled past the end.
+fn copy_out(caller: &mut Caller<'_, State>, src: &[u8], dst: u32, offset: u32, len: u32) -> Trap {
+    let mut buf = vec![0; len as usize];
+    let start = (offset as usize).min(src.len());
+    let n = (src.len() - start).min(buf.len());
+    buf[..n].copy_from_slice(&src[start..start + n]);
+    write(caller, dst, &buf)
+}
+
+/// Suspends with `request`, or fails the frame if it changes state in a
+/// static call.
+fn ask(
+    caller: &mut Caller<'_, State>,
+    request: Request,
+    pending: Pending,
+    changes_state: bool,
+) -> Trap {
+    let state = caller.data_mut();
+    if changes_state && state.ctx.is_static {
+        state.ended = Some(Ended::Failure("state change in a static call".into()));
+    } else {
+        state.request = Some((request, pending));
+    }
+    Err(wasmi::Error::host(Suspend))
+}
+
+fn end(caller: &mut Caller<'_, State>, ended: Ended) -> Trap {
+    caller.data_mut().ended = Some(ended);
+    Err(wasmi::Error::host(Suspend))
+}
+
+fn linker(engine: &Engine) -> Result<Linker<State>, wasmi::Error> {
+    type C<'a> = Caller<'a, State>;
+    let mut l = Linker::<State>::new(engine);
+    let m = super::abi::MODULE;
+    l.func_wrap(m, "calldata_size", |c: C<'_>| c.data().ctx.calldata.len() as i32)?;
+    l.func_wrap(m, "calldata_copy", |mut c: C<'_>, dst: i32, off: i32, len: i32| {
+        let data = core::mem::take(&mut c.data_mut().ctx.calldata);
+        let r = copy_out(&mut c, &data, dst as u32, off as u32, len as u32);
+        c.data_mut().ctx.calldata = data;
+        r
+    })?;
+    l.func_wrap(m, "caller", |mut c: C<'_>, dst: i32| {
+        let a = c.data().ctx.caller;
+        write(&mut c, dst as u32, a.as_slice())
+    })?;
+    l.func_wrap(m, "origin", |mut c: C<'_>, dst: i32| {
+        let a = c.data().ctx.origin;
+        write(&mut c, dst as u32, a.as_slice())
+    })?;
+    l.func_wrap(m, "address", |mut c: C<'_>, dst: i32| {
+        let a = c.data().ctx.address;
+        write(&mut c, dst as u32, a.as_slice())
+    })?;
+    l.func_wrap(m, "call_value", |mut c: C<'_>, dst: i32| {
+        let v = c.data().ctx.value.to_be_bytes::<32>();
+        write(&mut c, dst as u32, &v)
+    })?;
+    l.func_wrap(m, "block_number", |c: C<'_>| c.data().ctx.block.0 as i64)?;
+    l.func_wrap(m, "block_timestamp", |c: C<'_>| c.data().ctx.block.1 as i64)?;
+    l.func_wrap(m, "chain_id", |c: C<'_>| c.data().ctx.block.2 as i64)?;
+    l.func_wrap(m, "block_coinbase", |mut c: C<'_>, dst: i32| {
+        let a = c.data().ctx.coinbase;
+        write(&mut c, dst as u32, a.as_slice())
+    })?;
+    l.func_wrap(m, "base_fee", |mut c: C<'_>, dst: i32| {
+        let v = c.data().ctx.base_fee.to_be_bytes::<32>();
+        write(&mut c, dst as u32, &v)
+    })?;
+    l.func_wrap(m, "gas_left", |c: C<'_>| (c.get_fuel().unwrap_or(0) / FUEL_PER_GAS) as i64)?;
+    l.func_wrap(m, "storage_read", |mut c: C<'_>, key: i32, dst: i32| {
+        let k = word(&c, key as u32)?;
+        ask(&mut c, Request::StorageRead(k), Pending::Word(dst as u32), false)
+    })?;
+    l.func_wrap(m, "storage_write", |mut c: C<'_>, key: i32, value: i32| {
+        let (k, v) = (word(&c, key as u32)?, word(&c, value as u32)?);
+        ask(&mut c, Request::StorageWrite(k, v), Pending::Nothing, true)
+    })?;
+    l.func_wrap(m, "transient_read", |mut c: C<'_>, key: i32, dst: i32| {
+        let k = word(&c, key as u32)?;
+        ask(&mut c, Request::TransientRead(k), Pending::Word(dst as u32), false)
+    })?;
+    l.func_wrap(m, "transient_write", |mut c: C<'_>, key: i32, value: i32| {
+        let (k, v) = (word(&c, key as u32)?, word(&c, value as u32)?);
+        ask(&mut c, Request::TransientWrite(k, v), Pending::Nothing, true)
+    })?;
+    l.func_wrap(m, "balance", |mut c: C<'_>, a: i32, dst: i32| {
+        let a = address(&c, a as u32)?;
+        ask(&mut c, Request::Balance(a), Pending::Word(dst as u32), false)
+    })?;
+    l.func_wrap(m, "self_balance", |mut c: C<'_>, dst: i32| {
+        let a = c.data().ctx.address;
+        ask(&mut c, Request::Balance(a), Pending::Word(dst as u32), false)
+    })?;
+    l.func_wrap(m, "emit_log", |mut c: C<'_>, topics: i32, n: i32, data: i32, len: i32| {
+        if !(0..=4).contains(&n) {
+            return end(&mut c, Ended::Failure(format!("a log has at most 4 topics, not {n}")));
+        }
+        let t = read(&c, topics as u32, n as u32 * 32)?;
+        let topics = t.chunks(32).map(B256::from_slice).collect();
+        let data = read(&c, data as u32, len as u32)?;
+        ask(&mut c, Request::Log(topics, data), Pending::Nothing, true)
+    })?;
+    l.func_wrap(m, "call", |mut c: C<'_>, to: i32, value: i32, data: i32, len: i32, gas: i64| {
+        let (to, value) = (address(&c, to as u32)?, word(&c, value as u32)?);
+        let data = read(&c, data as u32, len as u32)?;
+        let r = Request::Call { kind: CallKind::Call, to, value, data, gas: gas as u64 };
+        ask(&mut c, r, Pending::Call(None), !value.is_zero()).map(|()| 0)
+    })?;
+    for (name, kind) in [("static_call", CallKind::Static), ("delegate_call", CallKind::Delegate)] {
+        l.func_wrap(m, name, move |mut c: C<'_>, to: i32, data: i32, len: i32, gas: i64| {
+            let to = address(&c, to as u32)?;
+            let data = read(&c, data as u32, len as u32)?;
+            let r = Request::Call { kind, to, value: U256::ZERO, data, gas: gas as u64 };
+            ask(&mut c, r, Pending::Call(None), false).map(|()| 0)
+        })?;
+    }
+    l.func_wrap(m, "create", |mut c: C<'_>, value: i32, code: i32, len: i32, dst: i32| {
+        let value = word(&c, value as u32)?;
+        let code = read(&c, code as u32, len as u32)?;
+        ask(
+            &mut c,
+            Request::Create { value, code, salt: None },
+            Pending::Call(Some(dst as u32)),
+            true,
+        )
+        .map(|()| 0)
+    })?;
+    l.func_wrap(
+        m,
+        "create2",
+        |mut c: C<'_>, value: i32, code: i32, len: i32, salt: i32, dst: i32| {
+            let value = word(&c, value as u32)?;
+            let code = read(&c, code as u32, len as u32)?;
+            let salt = B256::from(word(&c, salt as u32)?.to_be_bytes::<32>());
+            let r = Request::Create { value, code, salt: Some(salt) };
+            ask(&mut c, r, Pending::Call(Some(dst as u32)), true).map(|()| 0)
+        },
+    )?;
+    l.func_wrap(m, "return_data_size", |c: C<'_>| c.data().return_data.len() as i32)?;
+    l.func_wrap(m, "return_data_copy", |mut c: C<'_>, dst: i32, off: i32, len: i32| {
+        let data = core::mem::take(&mut c.data_mut().return_data);
+        let r = copy_out(&mut c, &data, dst as u32, off as u32, len as u32);
+        c.data_mut().return_data = data;
+        r
+    })?;
+    l.func_wrap(m, "finish", |mut c: C<'_>, data: i32, len: i32| {
+        let out = read(&c, data as u32, len as u32)?;
+        end(&mut c, Ended::Finish(out))
+    })?;
+    l.func_wrap(m, "revert", |mut c: C<'_>, data: i32, len: i32| {
+        let out = read(&c, data as u32, len as u32)?;
+        end(&mut c, Ended::Revert(out))
+    })?;
+    l.func_wrap(m, "keccak256", |mut c: C<'_>, data: i32, len: i32, dst: i32| {
+        let h = keccak256(read(&c, data as u32, len as u32)?);
+        write(&mut c, dst as u32, h.as_slice())
+    })?;
+    l.func_wrap(m, "constants_size", |c: C<'_>| c.data().ctx.constants.len() as i32)?;
+    l.func_wrap(m, "constants_copy", |mut c: C<'_>, dst: i32, off: i32, len: i32| {
+        let data = Rc::clone(&c.data().ctx.constants);
+        copy_out(&mut c, &data, dst as u32, off as u32, len as u32)
+    })?;
+    Ok(l)
+}
+
+impl WasmFrame {
+    /// Loads deployed `code` (checked by [`prepare::prepare`] when it was
+    /// deployed, so not validated again) for a call to `entry` (`call` or
+    /// `deploy`). `None` if the module cannot be instantiated.
+    pub fn new(code: &[u8], entry: &str, ctx: Context) -> Result<Self, String> {
+        let engine = Engine::new(&prepare::config());
+        // SAFETY: deployed code passed `prepare::prepare`, which validated
+        // it under this same configuration.
+        let module = unsafe { Module::new_unchecked(&engine, code) }.map_err(|e| e.to_string())?;
+        let fuel = ctx.gas_limit.saturating_mul(FUEL_PER_GAS);
+        let state = State { ctx, return_data: Vec::new(), request: None, ended: None };
+        let mut store = Store::new(&engine, state);
+        store.set_fuel(fuel).map_err(|e| e.to_string())?;
+        let linker = linker(&engine).map_err(|e| e.to_string())?;
+        let instance: Instance =
+            linker.instantiate_and_start(&mut store, &module).map_err(|e| e.to_string())?;
+        let memory = instance.get_memory(&store, "memory").ok_or("no memory")?;
+        let entry = instance.get_func(&store, entry).ok_or("no such entry point")?;
+        Ok(Self { store, memory, entry, suspended: None })
+    }
+
+    fn gas_used(&self) -> u64 {
+        let limit = self.store.data().ctx.gas_limit;
+        let left = self.store.get_fuel().unwrap_or(0) / FUEL_PER_GAS;
+        limit.saturating_sub(left)
+    }
+
+    fn step(&mut self, r: Result<ResumableCall, wasmi::Error>) -> Step {
+        let ended = self.store.data_mut().ended.take();
+        match (r, ended) {
+            (_, Some(Ended::Finish(out))) => Step::Exit(Exit::Success(out, self.gas_used())),
+            (_, Some(Ended::Revert(out))) => Step::Exit(Exit::Revert(out, self.gas_used())),
+            (_, Some(Ended::Failure(why))) => Step::Exit(Exit::Failure(why)),
+            (Ok(ResumableCall::Finished), None) => {
+                Step::Exit(Exit::Success(Vec::new(), self.gas_used()))
+            }
+            (Ok(ResumableCall::OutOfFuel(_)), None) => {
+                Step::Exit(Exit::Failure("out of gas".into()))
+            }
+            (Ok(ResumableCall::HostTrap(inv)), None) => {
+                match self.store.data().request.as_ref().map(|(r, _)| r.clone()) {
+                    Some(request) => {
+                        self.suspended = Some(inv);
+                        Step::Request(request)
+                    }
+                    None => Step::Exit(Exit::Failure(inv.host_error().to_string())),
+                }
+            }
+            (Err(e), None) => Step::Exit(Exit::Failure(e.to_string())),
+        }
+    }
+
+    /// Runs the entry point until it needs the system or ends.
+    pub fn start(&mut self) -> Step {
+        let r = self.entry.call_resumable(&mut self.store, &[], &mut []);
+        self.step(r)
+    }
+
+    /// Continues after the system answered the last request. An answer of
+    /// the wrong shape, or one that costs more gas than is left, fails the
+    /// frame.
+    pub fn resume(&mut self, answer: Answer) -> Step {
+        let (Some(inv), Some((_, pending))) =
+            (self.suspended.take(), self.store.data_mut().request.take())
+        else {
+            return Step::Exit(Exit::Failure("resumed without a request".into()));
+        };
+        let gas = match &answer {
+            Answer::Done { gas } | Answer::Word { gas, .. } | Answer::Call { gas, .. } => *gas,
+        };
+        let fuel = self.store.get_fuel().unwrap_or(0);
+        let Some(left) = fuel.checked_sub(gas.saturating_mul(FUEL_PER_GAS)) else {
+            return Step::Exit(Exit::Failure("out of gas".into()));
+        };
+        if self.store.set_fuel(left).is_err() {
+            return Step::Exit(Exit::Failure("fuel metering is off".into()));
+        }
+        let mut inputs: Vec<Val> = Vec::new();
+        let written = match (pending, answer) {
+            (Pending::Nothing, Answer::Done { .. }) => Ok(()),
+            (Pending::Word(dst), Answer::Word { value, .. }) => {
+                let ctx = self.store.as_context_mut();
+                self.memory
+                    .write(ctx, dst as usize, &value.to_be_bytes::<32>())
+                    .map_err(|e| e.to_string())
+            }
+            (Pending::Call(dst), Answer::Call { status, output, created, .. }) => {
+                inputs.push(Val::I32(status as i32));
+                self.store.data_mut().return_data = output;
+                match (dst, created) {
+                    (Some(dst), created) => {
+                        let a = created.unwrap_or_default();
+                        let ctx = self.store.as_context_mut();
+                        self.memory
+                            .write(ctx, dst as usize, a.as_slice())
+                            .map_err(|e| e.to_string())
+                    }
+                    (None, _) => Ok(()),
+                }
+            }
+            _ => Err("answer of the wrong kind".into()),
+        };
+        if let Err(why) = written {
+            return Step::Exit(Exit::Failure(why));
+        }
+        let r = inv.resume(&mut self.store, &inputs, &mut []);
+        self.step(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// A counter: reads slot 0, writes it + 1, logs the new value, calls the
+    /// address in calldata[0..20] with the new value as input, and
+    /// finishes with the callee's output.
+    const COUNTER: &str = r#"(module
+        (import "zkos" "storage_read" (func $sread (param i32 i32)))
+        (import "zkos" "storage_write" (func $swrite (param i32 i32)))
+        (import "zkos" "emit_log" (func $log (param i32 i32 i32 i32)))
+        (import "zkos" "calldata_copy" (func $cd (param i32 i32 i32)))
+        (import "zkos" "call" (func $call (param i32 i32 i32 i32 i64) (result i32)))
+        (import "zkos" "return_data_size" (func $rds (result i32)))
+        (import "zkos" "return_data_copy" (func $rdc (param i32 i32 i32)))
+        (import "zkos" "finish" (func $finish (param i32 i32)))
+        (import "zkos" "revert" (func $revert (param i32 i32)))
+        (memory (export "memory") 1)
+        ;; 0: key (zero), 32: value, 64: zero value, 96: callee address
+        (func (export "call")
+          (call $sread (i32.const 0) (i32.const 32))
+          ;; increment the last byte
+          (i32.store8 (i32.const 63) (i32.add (i32.load8_u (i32.const 63)) (i32.const 1)))
+          (call $swrite (i32.const 0) (i32.const 32))
+          (call $log (i32.const 32) (i32.const 1) (i32.const 32) (i32.const 32))
+          (call $cd (i32.const 96) (i32.const 0) (i32.const 20))
+          (if (i32.ne (call $call (i32.const 96) (i32.const 64) (i32.const 32) (i32.const 32) (i64.const 1000)) (i32.const 0))
+            (then (call $revert (i32.const 0) (i32.const 0))))
+          (call $rdc (i32.const 200) (i32.const 0) (call $rds))
+          (call $finish (i32.const 200) (call $rds))))"#;
+
+    fn ctx(gas_limit: u64, is_static: bool, calldata: Vec<u8>) -> Context {
+        Context {
+            calldata,
+            caller: Address::repeat_byte(1),
+            origin: Address::repeat_byte(1),
+            address: Address::repeat_byte(2),
+            value: U256::ZERO,
+            gas_limit,
+            is_static,
+            constants: Rc::new(b"constants".to_vec()),
+            block: (7, 1000, 1337),
+            coinbase: Address::ZERO,
+            base_fee: U256::from(1),
+        }
+    }
+
+    fn frame(wat: &str, entry: &str, c: Context) -> WasmFrame {
+        let code = wat::parse_str(wat).unwrap();
+        prepare::prepare(&code).unwrap();
+        WasmFrame::new(&code, entry, c).unwrap()
+    }
+
+    #[test]
+    fn a_frame_suspends_at_each_system_request_and_resumes_with_the_answer() {
+        let callee = Address::repeat_byte(9);
+        let mut f = frame(COUNTER, "call", ctx(100_000, false, callee.to_vec()));
+        let mut storage: HashMap<U256, U256> = HashMap::from([(U256::ZERO, U256::from(41))]);
+        let mut seen = Vec::new();
+        let mut step = f.start();
+        let exit = loop {
+            let request = match step {
+                Step::Request(r) => r,
+                Step::Exit(e) => break e,
+            };
+            seen.push(request.clone());
+            let answer = match request {
+                Request::StorageRead(k) => Answer::Word { value: storage[&k], gas: 100 },
+                Request::StorageWrite(k, v) => {
+                    storage.insert(k, v);
+                    Answer::Done { gas: 100 }
+                }
+                Request::Log(..) => Answer::Done { gas: 10 },
+                Request::Call { kind: CallKind::Call, to, data, .. } => {
+                    assert_eq!(to, callee);
+                    assert_eq!(U256::from_be_slice(&data), U256::from(42));
+                    Answer::Call {
+                        status: CallStatus::Success,
+                        output: b"pong".to_vec(),
+                        gas: 700,
+                        created: None,
+                    }
+                }
+                other => panic!("unexpected {other:?}"),
+            };
+            step = f.resume(answer);
+        };
+        assert_eq!(storage[&U256::ZERO], U256::from(42));
+        assert!(
+            matches!(&seen[2], Request::Log(t, d) if t.len() == 1 && U256::from_be_slice(d) == U256::from(42))
+        );
+        match exit {
+            Exit::Success(out, gas) => {
+                assert_eq!(out, b"pong");
+                assert!(gas > 910, "host costs are charged: {gas}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_linker_provides_every_abi_function_with_its_signature() {
+        let ty = |t: &super::super::abi::Ty| match t {
+            super::super::abi::Ty::I32 => "i32",
+            super::super::abi::Ty::I64 => "i64",
+        };
+        let imports: String = super::super::abi::HOST_FNS
+            .iter()
+            .map(|h| {
+                let ps: Vec<&str> = h.params.iter().map(ty).collect();
+                let r =
+                    h.result.as_ref().map(|t| format!("(result {})", ty(t))).unwrap_or_default();
+                format!("(import \"zkos\" \"{}\" (func (param {}) {r}))\n", h.name, ps.join(" "))
+            })
+            .collect();
+        let wat =
+            format!(r#"(module {imports} (memory (export "memory") 1) (func (export "call")))"#);
+        let mut f = frame(&wat, "call", ctx(1_000, false, vec![]));
+        assert!(matches!(f.start(), Step::Exit(Exit::Success(out, _)) if out.is_empty()));
+    }
+
+    #[test]
+    fn a_static_frame_fails_at_its_first_state_change() {
+        let mut f = frame(COUNTER, "call", ctx(100_000, true, vec![0; 20]));
+        let Step::Request(Request::StorageRead(_)) = f.start() else { panic!("reads first") };
+        let step = f.resume(Answer::Word { value: U256::ZERO, gas: 0 });
+        assert!(matches!(step, Step::Exit(Exit::Failure(why)) if why.contains("static")));
+    }
+
+    #[test]
+    fn a_callee_failure_reverts_with_its_data_and_an_infinite_loop_runs_out_of_gas() {
+        let mut f = frame(COUNTER, "call", ctx(100_000, false, vec![0; 20]));
+        f.start();
+        f.resume(Answer::Word { value: U256::ZERO, gas: 0 });
+        f.resume(Answer::Done { gas: 0 });
+        f.resume(Answer::Done { gas: 0 });
+        let failed =
+            Answer::Call { status: CallStatus::Failed, output: vec![], gas: 1000, created: None };
+        assert!(matches!(f.resume(failed), Step::Exit(Exit::Revert(data, _)) if data.is_empty()));
+
+        let spin = r#"(module (memory (export "memory") 1) (func (export "call") (loop (br 0))))"#;
+        let mut f = frame(spin, "call", ctx(10_000, false, vec![]));
+        assert!(matches!(f.start(), Step::Exit(Exit::Failure(why)) if why.contains("gas")));
+    }
+
+    #[test]
+    fn frame_local_operations_need_no_request() {
+        let wat = r#"(module
+            (import "zkos" "constants_copy" (func $cc (param i32 i32 i32)))
+            (import "zkos" "constants_size" (func $cs (result i32)))
+            (import "zkos" "chain_id" (func $chain (result i64)))
+            (import "zkos" "keccak256" (func $k (param i32 i32 i32)))
+            (import "zkos" "finish" (func $finish (param i32 i32)))
+            (memory (export "memory") 1)
+            (func (export "call")
+              (call $cc (i32.const 0) (i32.const 0) (call $cs))
+              (i64.store (i32.const 16) (call $chain))
+              (call $k (i32.const 0) (i32.const 9) (i32.const 24))
+              (call $finish (i32.const 0) (i32.const 56))))"#;
+        let mut f = frame(wat, "call", ctx(10_000, false, vec![]));
+        let Step::Exit(Exit::Success(out, _)) = f.start() else { panic!("ends") };
+        assert_eq!(&out[..9], b"constants");
+        assert_eq!(u64::from_le_bytes(out[16..24].try_into().unwrap()), 1337);
+        assert_eq!(&out[24..56], keccak256(b"constants").as_slice());
+    }
+
+    #[test]
+    fn an_answer_costing_more_than_is_left_fails_the_frame() {
+        let mut f = frame(COUNTER, "call", ctx(1_000, false, vec![0; 20]));
+        f.start();
+        let step = f.resume(Answer::Word { value: U256::ZERO, gas: 5_000 });
+        assert!(matches!(step, Step::Exit(Exit::Failure(why)) if why == "out of gas"));
+    }
+}

@@ -10,7 +10,7 @@
 //! answers those requests and pushes frames of any VM, gas for host
 //! functions, a measured fuel-to-gas rate, and the deploy path; until then
 //! a creation whose init data is a WASM module runs as EVM initcode, as
-//! before (and fails: `0x00` is STOP, so nothing is deployed).
+//! before (`0x00` is STOP: the account is created without code).
 
 pub mod abi;
 pub mod frame;

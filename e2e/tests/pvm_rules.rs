@@ -159,75 +159,43 @@ fn a_kernel_that_traps_at_every_call_loses_only_its_own_writes() {
 /// `0x7ff8000000000000`).
 #[test]
 fn float_nans_are_canonical_and_equal_on_both_engines() {
-    const F32_OPS: [&str; 11] = [
-        "f32.add",
-        "f32.sub",
-        "f32.mul",
-        "f32.div",
-        "f32.min",
-        "f32.max",
-        "f32.sqrt",
-        "f32.ceil",
-        "f32.floor",
-        "f32.trunc",
-        "f32.nearest",
-    ];
-    const F64_OPS: [&str; 11] = [
-        "f64.add",
-        "f64.sub",
-        "f64.mul",
-        "f64.div",
-        "f64.min",
-        "f64.max",
-        "f64.sqrt",
-        "f64.ceil",
-        "f64.floor",
-        "f64.trunc",
-        "f64.nearest",
-    ];
-    let unary = |op: &str| {
-        op.ends_with("sqrt")
-            || op.ends_with("ceil")
-            || op.ends_with("floor")
-            || op.ends_with("trunc")
-            || op.ends_with("nearest")
-    };
+    const OPS: [&str; 11] =
+        ["add", "sub", "mul", "div", "min", "max", "sqrt", "ceil", "floor", "trunc", "nearest"];
+    const UNARY: [&str; 5] = ["sqrt", "ceil", "floor", "trunc", "nearest"];
+    const CANONICAL_32: u64 = 0x7fc0_0000;
+    const CANONICAL_64: u64 = 0x7ff8_0000_0000_0000;
     // A negative NaN with a payload: not canonical.
     let (n32, n64) = (
         "(f32.reinterpret_i32 (i32.const 0xffc00123))",
         "(f64.reinterpret_i64 (i64.const 0xfff8000000000abc))",
     );
-    let mut body = String::new();
-    let mut slot = 0;
-    for op in F32_OPS {
-        let args = if unary(op) { n32.to_owned() } else { format!("{n32} (f32.const 1)") };
-        body += &format!(
-            "(i32.store (i32.const {}) (i32.reinterpret_f32 ({op} {args})))\n",
-            64 + slot * 8
-        );
-        slot += 1;
-    }
-    for op in F64_OPS {
-        let args = if unary(op) { n64.to_owned() } else { format!("{n64} (f64.const 1)") };
-        body += &format!(
-            "(i64.store (i32.const {}) (i64.reinterpret_f64 ({op} {args})))\n",
-            64 + slot * 8
-        );
-        slot += 1;
+    let bits32: fn(&str) -> String = |e| format!("(i64.extend_i32_u (i32.reinterpret_f32 {e}))");
+    let bits64: fn(&str) -> String = |e| format!("(i64.reinterpret_f64 {e})");
+    // Each expression gives a result's bits as i64, with the bits expected.
+    let mut cases: Vec<(String, u64)> = Vec::new();
+    for (width, nan, bits, canonical) in
+        [("f32", n32, bits32, CANONICAL_32), ("f64", n64, bits64, CANONICAL_64)]
+    {
+        for op in OPS {
+            let args = if UNARY.contains(&op) {
+                nan.to_owned()
+            } else {
+                format!("{nan} ({width}.const 1)")
+            };
+            cases.push((bits(&format!("({width}.{op} {args})")), canonical));
+        }
     }
     // 0/0 and inf-inf make a NaN from no NaN; promote and demote carry one.
-    for (i, e) in [
-        "(i64.extend_i32_u (i32.reinterpret_f32 (f32.div (f32.const 0) (f32.const 0))))",
-        "(i64.reinterpret_f64 (f64.sub (f64.const inf) (f64.const inf)))",
-        &format!("(i64.reinterpret_f64 (f64.promote_f32 {n32}))"),
-        &format!("(i64.extend_i32_u (i32.reinterpret_f32 (f32.demote_f64 {n64})))"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        body += &format!("(i64.store (i32.const {}) {e})\n", 64 + (slot + i) * 8);
-    }
-    let total = slot + 4;
+    cases.push((bits32("(f32.div (f32.const 0) (f32.const 0))"), CANONICAL_32));
+    cases.push((bits64("(f64.sub (f64.const inf) (f64.const inf))"), CANONICAL_64));
+    cases.push((bits64(&format!("(f64.promote_f32 {n32})")), CANONICAL_64));
+    cases.push((bits32(&format!("(f32.demote_f64 {n64})")), CANONICAL_32));
+    let body: String = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (e, _))| format!("(i64.store (i32.const {}) {e})\n", 64 + i * 8))
+        .collect();
+    let total = cases.len();
     let wat = format!(
         r#"(module
         (import "smart_rollup_core" "store_write" (func $w (param i32 i32 i32 i32 i32) (result i32)))
@@ -248,14 +216,6 @@ fn float_nans_are_canonical_and_equal_on_both_engines() {
     assert_eq!(results[0], results[1], "fast and pvm agree bit for bit");
     let words: Vec<u64> =
         results[0].chunks(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect();
-    let expected: Vec<u64> = (0..total)
-        .map(|i| match i {
-            i if i < 11 => 0x7fc0_0000,
-            i if i < 22 => 0x7ff8_0000_0000_0000,
-            22 => 0x7fc0_0000,
-            23 | 24 => 0x7ff8_0000_0000_0000,
-            _ => 0x7fc0_0000,
-        })
-        .collect();
+    let expected: Vec<u64> = cases.iter().map(|(_, bits)| *bits).collect();
     assert_eq!(words, expected);
 }

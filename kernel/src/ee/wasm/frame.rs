@@ -181,6 +181,7 @@ enum Pending {
 struct State {
     ctx: Context,
     return_data: Vec<u8>,
+    /// Set by a host function that suspends; taken when the frame pauses.
     request: Option<(Request, Pending)>,
     ended: Option<Ended>,
 }
@@ -210,7 +211,8 @@ pub struct WasmFrame {
     store: Store<State>,
     memory: Memory,
     entry: Func,
-    suspended: Option<ResumableCallHostTrap>,
+    /// The paused call and where the answer goes.
+    suspended: Option<(ResumableCallHostTrap, Pending)>,
 }
 
 impl core::fmt::Debug for WasmFrame {
@@ -228,10 +230,15 @@ fn memory(caller: &Caller<'_, State>) -> Result<Memory, wasmi::Error> {
     }
 }
 
+/// Guest memory `ptr..ptr + len`, bounds-checked before anything is
+/// allocated (a length is contract input).
 fn read(caller: &Caller<'_, State>, ptr: u32, len: u32) -> Result<Vec<u8>, wasmi::Error> {
-    let mut buf = vec![0; len as usize];
-    memory(caller)?.read(caller, ptr as usize, &mut buf).map_err(wasmi::Error::from)?;
-    Ok(buf)
+    let mem = memory(caller)?.data(caller);
+    (ptr as usize)
+        .checked_add(len as usize)
+        .and_then(|end| mem.get(ptr as usize..end))
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| wasmi::Error::new("read out of memory bounds"))
 }
 
 fn write(caller: &mut Caller<'_, State>, ptr: u32, data: &[u8]) -> Trap {
@@ -248,13 +255,27 @@ fn address(caller: &Caller<'_, State>, ptr: u32) -> Result<Address, wasmi::Error
     Ok(Address::from_slice(&read(caller, ptr, 20)?))
 }
 
-/// Copies `src[offset..offset + len]` to guest memory, zero-filled past the end.
-fn copy_out(caller: &mut Caller<'_, State>, src: &[u8], dst: u32, offset: u32, len: u32) -> Trap {
-    let mut buf = vec![0; len as usize];
+/// Copies `len` bytes of the frame's buffer `source` from `offset` to
+/// guest memory at `dst`, zero-filled past the buffer's end.
+fn copy_out(
+    caller: &mut Caller<'_, State>,
+    source: Buffer,
+    dst: u32,
+    offset: u32,
+    len: u32,
+) -> Trap {
+    let m = memory(caller)?;
+    let (mem, state) = m.data_and_store_mut(caller);
+    let out = (dst as usize)
+        .checked_add(len as usize)
+        .and_then(|end| mem.get_mut(dst as usize..end))
+        .ok_or_else(|| wasmi::Error::new("copy out of memory bounds"))?;
+    let src = source(state);
     let start = (offset as usize).min(src.len());
-    let n = (src.len() - start).min(buf.len());
-    buf[..n].copy_from_slice(&src[start..start + n]);
-    write(caller, dst, &buf)
+    let n = (src.len() - start).min(out.len());
+    out[..n].copy_from_slice(&src[start..start + n]);
+    out[n..].fill(0);
+    Ok(())
 }
 
 /// Suspends with `request`, or fails the frame if it changes state in a
@@ -279,44 +300,45 @@ fn end(caller: &mut Caller<'_, State>, ended: Ended) -> Trap {
     Err(wasmi::Error::host(Suspend))
 }
 
+/// Reads one field of a frame's context.
+type Field<T> = fn(&Context) -> T;
+/// Picks one of a frame's byte buffers.
+type Buffer = fn(&State) -> &[u8];
+
 fn linker(engine: &Engine) -> Result<Linker<State>, wasmi::Error> {
     type C<'a> = Caller<'a, State>;
     let mut l = Linker::<State>::new(engine);
     let m = super::abi::MODULE;
     l.func_wrap(m, "calldata_size", |c: C<'_>| c.data().ctx.calldata.len() as i32)?;
-    l.func_wrap(m, "calldata_copy", |mut c: C<'_>, dst: i32, off: i32, len: i32| {
-        let data = core::mem::take(&mut c.data_mut().ctx.calldata);
-        let r = copy_out(&mut c, &data, dst as u32, off as u32, len as u32);
-        c.data_mut().ctx.calldata = data;
-        r
-    })?;
-    l.func_wrap(m, "caller", |mut c: C<'_>, dst: i32| {
-        let a = c.data().ctx.caller;
-        write(&mut c, dst as u32, a.as_slice())
-    })?;
-    l.func_wrap(m, "origin", |mut c: C<'_>, dst: i32| {
-        let a = c.data().ctx.origin;
-        write(&mut c, dst as u32, a.as_slice())
-    })?;
-    l.func_wrap(m, "address", |mut c: C<'_>, dst: i32| {
-        let a = c.data().ctx.address;
-        write(&mut c, dst as u32, a.as_slice())
-    })?;
-    l.func_wrap(m, "call_value", |mut c: C<'_>, dst: i32| {
-        let v = c.data().ctx.value.to_be_bytes::<32>();
-        write(&mut c, dst as u32, &v)
-    })?;
-    l.func_wrap(m, "block_number", |c: C<'_>| c.data().ctx.block.0 as i64)?;
-    l.func_wrap(m, "block_timestamp", |c: C<'_>| c.data().ctx.block.1 as i64)?;
-    l.func_wrap(m, "chain_id", |c: C<'_>| c.data().ctx.block.2 as i64)?;
-    l.func_wrap(m, "block_coinbase", |mut c: C<'_>, dst: i32| {
-        let a = c.data().ctx.coinbase;
-        write(&mut c, dst as u32, a.as_slice())
-    })?;
-    l.func_wrap(m, "base_fee", |mut c: C<'_>, dst: i32| {
-        let v = c.data().ctx.base_fee.to_be_bytes::<32>();
-        write(&mut c, dst as u32, &v)
-    })?;
+    // What the frame answers from its context: addresses, words, numbers.
+    let addresses: [(&str, Field<Address>); 4] = [
+        ("caller", |x| x.caller),
+        ("origin", |x| x.origin),
+        ("address", |x| x.address),
+        ("block_coinbase", |x| x.coinbase),
+    ];
+    for (name, get) in addresses {
+        l.func_wrap(m, name, move |mut c: C<'_>, dst: i32| {
+            let a = get(&c.data().ctx);
+            write(&mut c, dst as u32, a.as_slice())
+        })?;
+    }
+    let words: [(&str, Field<U256>); 2] =
+        [("call_value", |x| x.value), ("base_fee", |x| x.base_fee)];
+    for (name, get) in words {
+        l.func_wrap(m, name, move |mut c: C<'_>, dst: i32| {
+            let v = get(&c.data().ctx).to_be_bytes::<32>();
+            write(&mut c, dst as u32, &v)
+        })?;
+    }
+    let numbers: [(&str, Field<u64>); 3] = [
+        ("block_number", |x| x.block.0),
+        ("block_timestamp", |x| x.block.1),
+        ("chain_id", |x| x.block.2),
+    ];
+    for (name, get) in numbers {
+        l.func_wrap(m, name, move |c: C<'_>| get(&c.data().ctx) as i64)?;
+    }
     l.func_wrap(m, "gas_left", |c: C<'_>| (c.get_fuel().unwrap_or(0) / FUEL_PER_GAS) as i64)?;
     l.func_wrap(m, "storage_read", |mut c: C<'_>, key: i32, dst: i32| {
         let k = word(&c, key as u32)?;
@@ -388,12 +410,6 @@ fn linker(engine: &Engine) -> Result<Linker<State>, wasmi::Error> {
         },
     )?;
     l.func_wrap(m, "return_data_size", |c: C<'_>| c.data().return_data.len() as i32)?;
-    l.func_wrap(m, "return_data_copy", |mut c: C<'_>, dst: i32, off: i32, len: i32| {
-        let data = core::mem::take(&mut c.data_mut().return_data);
-        let r = copy_out(&mut c, &data, dst as u32, off as u32, len as u32);
-        c.data_mut().return_data = data;
-        r
-    })?;
     l.func_wrap(m, "finish", |mut c: C<'_>, data: i32, len: i32| {
         let out = read(&c, data as u32, len as u32)?;
         end(&mut c, Ended::Finish(out))
@@ -407,34 +423,73 @@ fn linker(engine: &Engine) -> Result<Linker<State>, wasmi::Error> {
         write(&mut c, dst as u32, h.as_slice())
     })?;
     l.func_wrap(m, "constants_size", |c: C<'_>| c.data().ctx.constants.len() as i32)?;
-    l.func_wrap(m, "constants_copy", |mut c: C<'_>, dst: i32, off: i32, len: i32| {
-        let data = Rc::clone(&c.data().ctx.constants);
-        copy_out(&mut c, &data, dst as u32, off as u32, len as u32)
-    })?;
+    // Copies from the frame's buffers: calldata, return data, constants.
+    let buffers: [(&str, Buffer); 3] = [
+        ("calldata_copy", |s| &s.ctx.calldata),
+        ("return_data_copy", |s| &s.return_data),
+        ("constants_copy", |s| &s.ctx.constants),
+    ];
+    for (name, source) in buffers {
+        l.func_wrap(m, name, move |mut c: C<'_>, dst: i32, off: i32, len: i32| {
+            copy_out(&mut c, source, dst as u32, off as u32, len as u32)
+        })?;
+    }
     Ok(l)
 }
 
-impl WasmFrame {
-    /// Loads deployed `code` (checked by [`prepare::prepare`] when it was
-    /// deployed, so not validated again) for a call to `entry` (`call` or
-    /// `deploy`). `None` if the module cannot be instantiated.
-    pub fn new(code: &[u8], entry: &str, ctx: Context) -> Result<Self, String> {
+/// Why a deployed contract could not be loaded into a frame.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot load the WASM contract: {0}")]
+pub struct LoadError(String);
+
+fn load_error(e: impl core::fmt::Display) -> LoadError {
+    LoadError(e.to_string())
+}
+
+/// The engine and the host functions every WASM frame shares: made once,
+/// not at every call.
+pub struct WasmVm {
+    engine: Engine,
+    linker: Linker<State>,
+}
+
+impl core::fmt::Debug for WasmVm {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("WasmVm")
+    }
+}
+
+impl WasmVm {
+    /// An engine under the contract rules ([`prepare::config`]) with the
+    /// ABI's host functions.
+    pub fn new() -> Result<Self, LoadError> {
         let engine = Engine::new(&prepare::config());
-        // SAFETY: deployed code passed `prepare::prepare`, which validated
-        // it under this same configuration.
-        let module = unsafe { Module::new_unchecked(&engine, code) }.map_err(|e| e.to_string())?;
-        let fuel = ctx.gas_limit.saturating_mul(FUEL_PER_GAS);
-        let state = State { ctx, return_data: Vec::new(), request: None, ended: None };
-        let mut store = Store::new(&engine, state);
-        store.set_fuel(fuel).map_err(|e| e.to_string())?;
-        let linker = linker(&engine).map_err(|e| e.to_string())?;
-        let instance: Instance =
-            linker.instantiate_and_start(&mut store, &module).map_err(|e| e.to_string())?;
-        let memory = instance.get_memory(&store, "memory").ok_or("no memory")?;
-        let entry = instance.get_func(&store, entry).ok_or("no such entry point")?;
-        Ok(Self { store, memory, entry, suspended: None })
+        let linker = linker(&engine).map_err(load_error)?;
+        Ok(Self { engine, linker })
     }
 
+    /// Loads deployed `code` (checked by [`prepare::prepare`] when it was
+    /// deployed, so not validated again) for a call to `entry` (`call` or
+    /// `deploy`).
+    pub fn frame(&self, code: &[u8], entry: &str, ctx: Context) -> Result<WasmFrame, LoadError> {
+        // SAFETY: deployed code passed `prepare::prepare`, which validated
+        // it under this same configuration.
+        let module = unsafe { Module::new_unchecked(&self.engine, code) }.map_err(load_error)?;
+        let fuel = ctx.gas_limit.saturating_mul(FUEL_PER_GAS);
+        let state = State { ctx, return_data: Vec::new(), request: None, ended: None };
+        let mut store = Store::new(&self.engine, state);
+        store.set_fuel(fuel).map_err(load_error)?;
+        let instance: Instance =
+            self.linker.instantiate_and_start(&mut store, &module).map_err(load_error)?;
+        let memory =
+            instance.get_memory(&store, "memory").ok_or_else(|| load_error("no memory"))?;
+        let entry =
+            instance.get_func(&store, entry).ok_or_else(|| load_error("no such entry point"))?;
+        Ok(WasmFrame { store, memory, entry, suspended: None })
+    }
+}
+
+impl WasmFrame {
     fn gas_used(&self) -> u64 {
         let limit = self.store.data().ctx.gas_limit;
         let left = self.store.get_fuel().unwrap_or(0) / FUEL_PER_GAS;
@@ -454,9 +509,9 @@ impl WasmFrame {
                 Step::Exit(Exit::Failure("out of gas".into()))
             }
             (Ok(ResumableCall::HostTrap(inv)), None) => {
-                match self.store.data().request.as_ref().map(|(r, _)| r.clone()) {
-                    Some(request) => {
-                        self.suspended = Some(inv);
+                match self.store.data_mut().request.take() {
+                    Some((request, pending)) => {
+                        self.suspended = Some((inv, pending));
                         Step::Request(request)
                     }
                     None => Step::Exit(Exit::Failure(inv.host_error().to_string())),
@@ -476,9 +531,7 @@ impl WasmFrame {
     /// the wrong shape, or one that costs more gas than is left, fails the
     /// frame.
     pub fn resume(&mut self, answer: Answer) -> Step {
-        let (Some(inv), Some((_, pending))) =
-            (self.suspended.take(), self.store.data_mut().request.take())
-        else {
+        let Some((inv, pending)) = self.suspended.take() else {
             return Step::Exit(Exit::Failure("resumed without a request".into()));
         };
         let gas = match &answer {
@@ -503,15 +556,16 @@ impl WasmFrame {
             (Pending::Call(dst), Answer::Call { status, output, created, .. }) => {
                 inputs.push(Val::I32(status as i32));
                 self.store.data_mut().return_data = output;
-                match (dst, created) {
-                    (Some(dst), created) => {
+                match dst {
+                    // A creation: the new address, or zero if it failed.
+                    Some(dst) => {
                         let a = created.unwrap_or_default();
                         let ctx = self.store.as_context_mut();
                         self.memory
                             .write(ctx, dst as usize, a.as_slice())
                             .map_err(|e| e.to_string())
                     }
-                    (None, _) => Ok(()),
+                    None => Ok(()),
                 }
             }
             _ => Err("answer of the wrong kind".into()),
@@ -576,7 +630,7 @@ mod tests {
     fn frame(wat: &str, entry: &str, c: Context) -> WasmFrame {
         let code = wat::parse_str(wat).unwrap();
         prepare::prepare(&code).unwrap();
-        WasmFrame::new(&code, entry, c).unwrap()
+        WasmVm::new().unwrap().frame(&code, entry, c).unwrap()
     }
 
     #[test]
@@ -690,6 +744,27 @@ mod tests {
         assert_eq!(&out[..9], b"constants");
         assert_eq!(u64::from_le_bytes(out[16..24].try_into().unwrap()), 1337);
         assert_eq!(&out[24..56], keccak256(b"constants").as_slice());
+    }
+
+    #[test]
+    fn lengths_past_memory_fail_the_frame_without_allocating_them() {
+        for call in [
+            "(call $finish (i32.const 0) (i32.const -1))",
+            "(call $cd (i32.const 65530) (i32.const 0) (i32.const 100))",
+        ] {
+            let wat = format!(
+                r#"(module
+                (import "zkos" "finish" (func $finish (param i32 i32)))
+                (import "zkos" "calldata_copy" (func $cd (param i32 i32 i32)))
+                (memory (export "memory") 1)
+                (func (export "call") {call}))"#
+            );
+            let mut f = frame(&wat, "call", ctx(10_000, false, vec![7; 4]));
+            assert!(
+                matches!(f.start(), Step::Exit(Exit::Failure(why)) if why.contains("bounds")),
+                "{call}"
+            );
+        }
     }
 
     #[test]

@@ -8,7 +8,13 @@ use alloy_primitives::{Address, B256, U256, keccak256};
 use alloy_sol_types::{SolCall, SolError, SolEvent, sol};
 use common::{Chain, ETH, bytecode};
 use wallet::{Call, Wallet};
-use zkos_kernel::{bootloader::config::DEV, ee::evm::Status};
+use zkos_kernel::{
+    bootloader::config::DEV,
+    ee::{
+        deploy::{Meta, VmKind},
+        evm::Status,
+    },
+};
 
 sol! {
     error Refused(uint256 code);
@@ -55,8 +61,11 @@ fn deploy_stores_code_its_hash_and_jumpdest_bitmap() {
         chain.mock.get(layout::code_hash(&probe).as_bytes()),
         Some(keccak256(&code).to_vec())
     );
-    let prepared = chain.mock.get(layout::prepared(&probe).as_bytes()).expect("bitmap stored");
-    assert_eq!(prepared, zkos_kernel::ee::evm::jumpdest::analyze(&code));
+    let record = chain.mock.get(layout::prepared(&probe).as_bytes()).expect("record stored");
+    let meta = Meta::decode(&record).expect("a record");
+    assert_eq!(meta.kind, VmKind::Evm);
+    assert!(meta.constants.is_empty());
+    assert_eq!(meta.prepared, zkos_kernel::ee::evm::jumpdest::analyze(&code));
     assert_eq!(chain.nonce(&probe), 1, "EIP-161: a new contract starts at nonce 1");
 }
 

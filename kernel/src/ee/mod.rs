@@ -9,5 +9,8 @@
 //! (prepare code once at deploy, run frames against the system's world) so
 //! the EVM is not special.
 
+pub mod deploy;
 pub mod evm;
+pub mod frame;
+pub mod schedule;
 pub mod wasm;

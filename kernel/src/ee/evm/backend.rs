@@ -7,7 +7,7 @@
 //! read answers a default, execution finishes, and the bootloader then
 //! refuses the transaction and drops everything it did.
 
-use std::cell::RefCell;
+use std::{cell::RefCell, collections::BTreeMap, ops::Range, rc::Rc};
 
 use alloy_primitives::{Address, B256, U256};
 use evm::{
@@ -24,6 +24,7 @@ use evm::{
 use tezos_smart_rollup_host::runtime::Runtime;
 
 use super::jumpdest;
+use crate::ee::deploy::{Meta, VmKind};
 use crate::system::{
     SystemError,
     contracts::{self, SystemCall},
@@ -56,6 +57,49 @@ pub struct EvmBackend<'a, H> {
     /// One checkpoint per open substate (call frame).
     frames: Vec<Checkpoint>,
     failure: RefCell<Option<SystemError>>,
+    /// Code that a creation of another VM prepared, waiting for the
+    /// `evm` crate's `set_code` at the creation's end: address → (code,
+    /// record). An EVM creation clears its address's entry, so a failed
+    /// creation's leftover never reaches a later one at the same address.
+    staged: BTreeMap<Address, (Vec<u8>, Vec<u8>)>,
+}
+
+/// A contract's code as a call needs it: its VM, the code, and the record
+/// kept beside it (constants and the VM's prepared form).
+#[derive(Debug, Clone)]
+pub struct Callee {
+    /// The code's VM.
+    pub kind: VmKind,
+    /// The code.
+    pub code: Rc<Vec<u8>>,
+    record: Rc<Vec<u8>>,
+    constants: Range<usize>,
+    prepared: Range<usize>,
+}
+
+impl Callee {
+    fn new(code: Rc<Vec<u8>>, record: Rc<Vec<u8>>) -> Option<Self> {
+        let meta = Meta::decode(&record)?;
+        let constants = Meta::HEADER..Meta::HEADER + meta.constants.len();
+        let prepared = constants.end..record.len();
+        Some(Self { kind: meta.kind, code, record, constants, prepared })
+    }
+
+    /// The constants area.
+    pub fn constants(&self) -> &[u8] {
+        &self.record[self.constants.clone()]
+    }
+
+    /// The VM's prepared form (EVM: the jumpdest bitmap).
+    pub fn prepared(&self) -> &[u8] {
+        &self.record[self.prepared.clone()]
+    }
+
+    /// The whole record and where the prepared form starts in it, to share
+    /// it without copying.
+    pub fn record(&self) -> (Rc<Vec<u8>>, usize) {
+        (self.record.clone(), self.prepared.start)
+    }
 }
 
 impl<'a, H: Runtime> EvmBackend<'a, H> {
@@ -67,6 +111,7 @@ impl<'a, H: Runtime> EvmBackend<'a, H> {
             world: RefCell::new(world),
             frames: Vec::new(),
             failure: RefCell::new(None),
+            staged: BTreeMap::new(),
         }
     }
 
@@ -101,13 +146,40 @@ impl<'a, H: Runtime> EvmBackend<'a, H> {
         precompiles::call_metered(self.world.get_mut().native_meter(), a, input, gas)
     }
 
-    /// The code at `a` with its jumpdest bitmap (prepared at deploy; computed
-    /// here only for code written without one, such as genesis pre-deploys).
-    pub fn code_with_jumpdests(&self, a: H160) -> (std::rc::Rc<Vec<u8>>, std::rc::Rc<Vec<u8>>) {
+    /// The code at `a` as a call runs it. Code written without a record
+    /// (a genesis pre-deploy) is EVM code whose bitmap is computed here.
+    pub fn callee(&self, a: H160) -> Callee {
         let code = self.with(Code::default(), |w, h| w.code(h, &address(a)));
-        let jumpdests =
-            code.prepared.unwrap_or_else(|| std::rc::Rc::new(jumpdest::analyze(&code.bytes)));
-        (code.bytes, jumpdests)
+        let record = code.prepared.unwrap_or_else(|| {
+            let bitmap = jumpdest::analyze(&code.bytes);
+            Rc::new(Meta { kind: VmKind::Evm, constants: &[], prepared: &bitmap }.encode())
+        });
+        Callee::new(code.bytes.clone(), record).unwrap_or_else(|| {
+            let e = SystemError::Invariant("the record beside deployed code does not decode");
+            self.failure.borrow_mut().get_or_insert(e);
+            Callee {
+                kind: VmKind::Evm,
+                code: Rc::default(),
+                record: Rc::default(),
+                constants: 0..0,
+                prepared: 0..0,
+            }
+        })
+    }
+
+    /// Records what a creation at `a` will deploy when it ends well: `code`
+    /// with its `record` for another VM, or `None` for an EVM creation,
+    /// whose runtime code comes from its constructor's return data.
+    pub fn stage_deploy(&mut self, a: &Address, staged: Option<(Vec<u8>, Vec<u8>)>) {
+        match staged {
+            Some(s) => self.staged.insert(*a, s),
+            None => self.staged.remove(a),
+        };
+    }
+
+    /// The block as a contract sees it.
+    pub fn block_env(&self) -> &BlockEnv {
+        self.env
     }
 }
 
@@ -250,8 +322,17 @@ impl<H: Runtime> RuntimeBackend for EvmBackend<'_, H> {
         code: Vec<u8>,
         _origin: SetCodeOrigin,
     ) -> Result<(), ExitError> {
-        let prepared = jumpdest::analyze(&code);
-        let r = self.world.get_mut().set_code(self.host, &address(a), code, prepared);
+        let (code, record) = match self.staged.remove(&address(a)) {
+            // Another VM's creation returns no code: what it deploys was
+            // prepared when it began.
+            Some(staged) => staged,
+            None => {
+                let bitmap = jumpdest::analyze(&code);
+                let record = Meta { kind: VmKind::Evm, constants: &[], prepared: &bitmap }.encode();
+                (code, record)
+            }
+        };
+        let r = self.world.get_mut().set_code(self.host, &address(a), code, record);
         self.fatal_on_failure(r)
     }
     fn deposit(&mut self, target: H160, value: U256) {

@@ -19,15 +19,24 @@ use super::jumpdest;
 /// A running EVM frame.
 pub struct Frame<'e, S, ES> {
     machine: Machine<S>,
+    /// The record holding the jumpdest bitmap, from `jumpdests_at` on.
     jumpdests: Rc<Vec<u8>>,
+    jumpdests_at: usize,
     position: usize,
     etable: &'e ES,
 }
 
 impl<'e, S, ES> Frame<'e, S, ES> {
-    /// A frame at the start of `machine`'s code, with its jumpdest bitmap.
-    pub fn new(machine: Machine<S>, jumpdests: Rc<Vec<u8>>, etable: &'e ES) -> Self {
-        Self { machine, jumpdests, position: 0, etable }
+    /// A frame at the start of `machine`'s code, with its jumpdest bitmap
+    /// (`jumpdests[jumpdests_at..]`: the bitmap is shared in place, inside
+    /// the record kept beside the code, not copied per call).
+    pub fn new(
+        machine: Machine<S>,
+        jumpdests: Rc<Vec<u8>>,
+        jumpdests_at: usize,
+        etable: &'e ES,
+    ) -> Self {
+        Self { machine, jumpdests, jumpdests_at, position: 0, etable }
     }
 
     fn stop(&mut self) {
@@ -57,7 +66,8 @@ impl<S, H, ES: Etable<H, State = S>> StepInterpreter<H> for Frame<'_, S, ES> {
             Control::NoAction => {}
             Control::Continue(n) => self.position = position + n,
             Control::Jump(to) => {
-                if !jumpdest::is_valid(&self.jumpdests, to) {
+                let bitmap = self.jumpdests.get(self.jumpdests_at..).unwrap_or_default();
+                if !jumpdest::is_valid(bitmap, to) {
                     self.stop();
                     return Err(Capture::Exit(ExitException::InvalidJump.into()));
                 }

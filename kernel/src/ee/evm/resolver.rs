@@ -1,15 +1,19 @@
-//! Turning a call or a creation into a frame: precompiles and system
-//! contracts answer directly, code runs in a [`Frame`] with its cached jumpdest bitmap.
+//! Turning a call or a creation into a frame of the callee's VM:
+//! precompiles and system contracts answer directly, EVM code runs in a
+//! [`Frame`] with its cached jumpdest bitmap, a WASM contract in a
+//! [`WasmCall`]. A creation's VM is chosen by its init data
+//! ([`VmKind::of_init`]); a WASM creation is checked and prepared here,
+//! before its constructor runs, and its code staged for the end.
 
-use std::rc::Rc;
+use std::{cell::OnceCell, rc::Rc};
 
 use evm::{
     GasMutState, InvokerControl, InvokerExit,
     interpreter::{
-        ExitError, ExitException, Machine,
+        ExitError, ExitException, ExitSucceed, Machine,
         etable::Etable,
-        runtime::{GasState, RuntimeState},
-        trap::CallScheme,
+        runtime::{GasState, RuntimeEnvironment, RuntimeState},
+        trap::{CallCreateTrap, CallScheme},
         uint::H160,
     },
     standard::{Config, InvokerState, Resolver, ResolverOrigin, State},
@@ -21,6 +25,15 @@ use super::{
     frame::Frame,
     jumpdest,
 };
+use crate::ee::{
+    deploy::{Envelope, Meta, VmKind},
+    frame::AnyFrame,
+    wasm::{
+        call::{self, Entry, WasmCall},
+        frame::WasmVm,
+        prepare,
+    },
+};
 use crate::system::{
     contracts::{self, SystemCall},
     precompiles::{self, Outcome},
@@ -29,13 +42,52 @@ use crate::system::{
 /// The resolver of Zk OS's EVM.
 pub struct ZkResolver<'e, ES> {
     etable: &'e ES,
+    /// Made on the first WASM frame of the transaction.
+    wasm: OnceCell<Result<WasmVm, String>>,
 }
 
 impl<'e, ES> ZkResolver<'e, ES> {
-    /// A resolver running code with `etable`.
+    /// A resolver running EVM code with `etable`.
     pub const fn new(etable: &'e ES) -> Self {
-        Self { etable }
+        Self { etable, wasm: OnceCell::new() }
     }
+
+    fn wasm_vm(&self) -> Result<&WasmVm, String> {
+        self.wasm
+            .get_or_init(|| WasmVm::new().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Enters a WASM frame, or fails the call if it cannot load.
+    fn enter_wasm<'c, H: RuntimeEnvironment>(
+        &self,
+        code: &[u8],
+        constants: &[u8],
+        input: Vec<u8>,
+        entry: Entry,
+        state: State<'c>,
+        handler: &H,
+    ) -> Control<'e, 'c, ES> {
+        let vm = match self.wasm_vm() {
+            Ok(vm) => vm,
+            Err(why) => return fail(state, why),
+        };
+        let ctx = call::context(&state, handler, input, Rc::new(constants.to_vec()));
+        match vm.frame(code, entry.export(), ctx) {
+            Ok(frame) => InvokerControl::Enter(AnyFrame::Wasm(WasmCall::new(frame, state, entry))),
+            Err(e) => fail(state, e.to_string()),
+        }
+    }
+}
+
+/// Ends a call or creation at once with a failure (all its gas is spent).
+fn fail<'e, 'c, ES>(state: State<'c>, why: String) -> Control<'e, 'c, ES> {
+    InvokerControl::DirectExit(InvokerExit {
+        result: Err(ExitException::Other(why.into()).into()),
+        substate: Some(state),
+        retval: Vec::new(),
+    })
 }
 
 fn warm_precompiles<H: Runtime>(handler: &mut EvmBackend<'_, H>) {
@@ -51,15 +103,15 @@ fn machine<'c>(code: Rc<Vec<u8>>, input: Vec<u8>, state: State<'c>) -> Machine<S
     Machine::new(code, Rc::new(input), stack, memory, state)
 }
 
-type Control<'e, 'c, ES> = InvokerControl<Frame<'e, State<'c>, ES>, State<'c>>;
+type Control<'e, 'c, ES> = InvokerControl<AnyFrame<'e, 'c, ES>, State<'c>>;
 
 impl<'a, 'e, 'c, H, ES> Resolver<EvmBackend<'a, H>> for ZkResolver<'e, ES>
 where
     H: Runtime,
-    ES: Etable<EvmBackend<'a, H>, State = State<'c>>,
+    ES: Etable<EvmBackend<'a, H>, State = State<'c>, Trap = CallCreateTrap>,
 {
     type State = State<'c>;
-    type Interpreter = Frame<'e, State<'c>, ES>;
+    type Interpreter = AnyFrame<'e, 'c, ES>;
 
     fn resolve_call(
         &self,
@@ -92,7 +144,7 @@ where
             let (result, retval) = match outcome {
                 Outcome::Success { gas_used, output } => {
                     state.record_gas(gas_used.try_into().unwrap_or_default())?;
-                    (Ok(evm::interpreter::ExitSucceed::Returned), output.to_vec())
+                    (Ok(ExitSucceed::Returned), output.to_vec())
                 }
                 Outcome::Revert { gas_used, output } => {
                     state.record_gas(gas_used.try_into().unwrap_or_default())?;
@@ -107,8 +159,20 @@ where
                 retval,
             }));
         }
-        let (code, jumpdests) = handler.code_with_jumpdests(code_address);
-        Ok(InvokerControl::Enter(Frame::new(machine(code, input, state), jumpdests, self.etable)))
+        let callee = handler.callee(code_address);
+        Ok(match callee.kind {
+            VmKind::Evm => {
+                let (record, at) = callee.record();
+                let m = machine(callee.code, input, state);
+                InvokerControl::Enter(AnyFrame::Evm(Frame::new(m, record, at, self.etable)))
+            }
+            VmKind::Wasm => {
+                let (code, constants) = (&callee.code, callee.constants());
+                self.enter_wasm(code, constants, input, Entry::Call, state, handler)
+            }
+            // Nothing deploys RISC-V code yet (see `resolve_create`).
+            VmKind::RiscV => fail(state, "RISC-V contracts are not supported yet".into()),
+        })
     }
 
     fn resolve_create(
@@ -121,9 +185,60 @@ where
         if origin == ResolverOrigin::Transaction {
             warm_precompiles(handler);
         }
-        // Initcode runs once: its bitmap is computed here and not kept.
-        let jumpdests = Rc::new(jumpdest::analyze(&init_code));
-        let m = machine(Rc::new(init_code), Vec::new(), state);
-        Ok(InvokerControl::Enter(Frame::new(m, jumpdests, self.etable)))
+        let created = address(AsRef::<RuntimeState>::as_ref(&state).context.address);
+        match VmKind::of_init(&init_code) {
+            VmKind::Evm => {
+                handler.stage_deploy(&created, None);
+                // Initcode runs once: its bitmap is computed here and not kept.
+                let jumpdests = Rc::new(jumpdest::analyze(&init_code));
+                let m = machine(Rc::new(init_code), Vec::new(), state);
+                Ok(InvokerControl::Enter(AnyFrame::Evm(Frame::new(m, jumpdests, 0, self.etable))))
+            }
+            VmKind::Wasm => Ok(self.create_wasm(&init_code, created, state, handler)),
+            VmKind::RiscV => {
+                handler.stage_deploy(&created, None);
+                Ok(fail(state, "RISC-V contracts are not supported yet".into()))
+            }
+        }
+    }
+}
+
+impl<'e, ES> ZkResolver<'e, ES> {
+    /// A WASM creation: split the envelope, check and prepare the code,
+    /// stage it for the creation's end, then run `deploy` if there is one.
+    fn create_wasm<'a, 'c, H: Runtime>(
+        &self,
+        init: &[u8],
+        created: alloy_primitives::Address,
+        mut state: State<'c>,
+        handler: &mut EvmBackend<'a, H>,
+    ) -> Control<'e, 'c, ES> {
+        handler.stage_deploy(&created, None);
+        let envelope = match Envelope::split(init) {
+            Ok(e) => e,
+            Err(e) => return fail(state, e.to_string()),
+        };
+        let prepared = match prepare::prepare(envelope.code) {
+            Ok(p) => p,
+            Err(e) => return fail(state, format!("invalid WASM contract: {e}")),
+        };
+        if !prepared.has_deploy && !envelope.args.is_empty() {
+            return fail(state, "constructor arguments for a contract without `deploy`".into());
+        }
+        let vm = prepared.encode();
+        let record = Meta { kind: VmKind::Wasm, constants: envelope.constants, prepared: &vm };
+        let code_len = envelope.code.len();
+        handler.stage_deploy(&created, Some((envelope.code.to_vec(), record.encode())));
+        if prepared.has_deploy {
+            let (code, constants) = (envelope.code, envelope.constants);
+            let (input, entry) = (envelope.args.to_vec(), Entry::Deploy { code_len });
+            return self.enter_wasm(code, constants, input, entry, state, handler);
+        }
+        let result = state.record_codedeposit(code_len).map(|()| ExitSucceed::Returned);
+        InvokerControl::DirectExit(InvokerExit {
+            result,
+            substate: Some(state),
+            retval: Vec::new(),
+        })
     }
 }

@@ -22,6 +22,7 @@ use wasmi::{
 };
 
 use super::prepare;
+use crate::ee::schedule;
 
 /// Fuel (wasmi's unit, about one instruction) bought by one gas.
 /// Provisional: to be set from the measured ticks per instruction.
@@ -295,6 +296,16 @@ fn ask(
     Err(wasmi::Error::host(Suspend))
 }
 
+/// Charges `gas` of work the host does for the frame (hashing, copying);
+/// running out fails the frame as running out of fuel does.
+fn burn(caller: &mut Caller<'_, State>, gas: u64) -> Trap {
+    let fuel = caller.get_fuel().unwrap_or(0);
+    match fuel.checked_sub(gas.saturating_mul(FUEL_PER_GAS)) {
+        Some(left) => caller.set_fuel(left),
+        None => end(caller, Ended::Failure("out of gas".into())),
+    }
+}
+
 fn end(caller: &mut Caller<'_, State>, ended: Ended) -> Trap {
     caller.data_mut().ended = Some(ended);
     Err(wasmi::Error::host(Suspend))
@@ -419,6 +430,7 @@ fn linker(engine: &Engine) -> Result<Linker<State>, wasmi::Error> {
         end(&mut c, Ended::Revert(out))
     })?;
     l.func_wrap(m, "keccak256", |mut c: C<'_>, data: i32, len: i32, dst: i32| {
+        burn(&mut c, schedule::keccak(len as u32 as usize))?;
         let h = keccak256(read(&c, data as u32, len as u32)?);
         write(&mut c, dst as u32, h.as_slice())
     })?;
@@ -431,6 +443,7 @@ fn linker(engine: &Engine) -> Result<Linker<State>, wasmi::Error> {
     ];
     for (name, source) in buffers {
         l.func_wrap(m, name, move |mut c: C<'_>, dst: i32, off: i32, len: i32| {
+            burn(&mut c, schedule::copy(len as u32 as usize))?;
             copy_out(&mut c, source, dst as u32, off as u32, len as u32)
         })?;
     }
@@ -490,6 +503,18 @@ impl WasmVm {
 }
 
 impl WasmFrame {
+    /// Gas left, in whole gas.
+    pub fn gas_left(&self) -> u64 {
+        self.store.get_fuel().unwrap_or(0) / FUEL_PER_GAS
+    }
+
+    /// Sets the gas left: the system keeps the books while a callee runs
+    /// and hands back what it did not use.
+    pub fn set_gas_left(&mut self, gas: u64) {
+        // Fuel metering is on in this engine's config, so this cannot fail.
+        let _ = self.store.set_fuel(gas.saturating_mul(FUEL_PER_GAS));
+    }
+
     fn gas_used(&self) -> u64 {
         let limit = self.store.data().ctx.gas_limit;
         let left = self.store.get_fuel().unwrap_or(0) / FUEL_PER_GAS;

@@ -13,5 +13,6 @@
 //! before (`0x00` is STOP: the account is created without code).
 
 pub mod abi;
+pub mod call;
 pub mod frame;
 pub mod prepare;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, reason = "a test fails loudly on a broken set-up")]
 
 mod cli;
+mod cross_vm;
 mod engines;
 mod erc20;
 mod native_model;

@@ -222,6 +222,22 @@ fn measured_ticks_stay_below_the_native_cost_model() {
         let m = b.call(input, tight);
         check(&format!("20 × {what}, gas limit {tight}"), &m);
     }
+    // WASM contracts (kernel/tests/contracts/probe.wat): a loop that burns
+    // all its gas in fuel, and a counter (storage, a log).
+    let probe = wat::parse_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../kernel/tests/contracts/probe.wat"
+    ))
+    .unwrap();
+    let init = zkos_kernel::ee::deploy::Envelope { code: &probe, constants: &[], args: &[0; 32] };
+    let wasm = b.alice.address().create(b.nonce);
+    let m = b.send(Call::create(init.join()), 1_000_000);
+    assert!(m.ok, "the WASM probe deploys");
+    check("deploy a WASM contract (1.5 KB)", &m);
+    let m = b.send(Call::with_input(wasm, vec![4]), gas);
+    check("WASM bare loop", &m);
+    let m = b.send(Call::with_input(wasm, vec![0]), 100_000);
+    check("WASM counter (storage, log)", &m);
     println!("{}", table.join("\n"));
     assert!(over.is_empty(), "over the model: {over:#?}");
 }

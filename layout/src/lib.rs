@@ -15,7 +15,7 @@
 //! | `/zkos/accounts/<address>/nonce` | u64, 8 bytes (absent = 0) |
 //! | `/zkos/accounts/<address>/code` | the code (absent = none) |
 //! | `/zkos/accounts/<address>/code_hash` | keccak-256 of the code |
-//! | `/zkos/accounts/<address>/prepared` | what the code's execution environment prepared once at deploy (EVM: the jumpdest bitmap, bit `i` of byte `i / 8`, LSB first, set when byte `i` is a JUMPDEST) |
+//! | `/zkos/accounts/<address>/prepared` | the record kept beside the code: its VM (u8: 0 EVM, 1 WASM, 2 RISC-V) ‖ constants length (u32) ‖ the constants area ‖ what the VM prepared once at deploy (EVM: the jumpdest bitmap, bit `i` of byte `i / 8`, LSB first, set when byte `i` is a JUMPDEST; WASM: see the kernel's `ee::wasm::prepare`); absent for code written without one (EVM, bitmap computed per call) |
 //! | `/zkos/accounts/<address>/storage/<slot>` | U256, 32 bytes (absent = 0) |
 //! | `/zkos/receipts/<tx hash>` | the EIP-2718 encoded receipt (status, cumulative gas, bloom, logs) |
 //! | `/zkos/receipt-info/<tx hash>` | [`ReceiptInfo`], 45 bytes: what an Ethereum receipt leaves to be derived (gas used, effective gas price, created contract) |
@@ -65,8 +65,9 @@ pub fn code_hash(address: &Address) -> String {
     format!("{}/code_hash", account(address))
 }
 
-/// What the account's execution environment prepared from its code at
-/// deploy time, so calls need not redo it (EVM: the jumpdest bitmap).
+/// The record beside an account's code: its VM, its constants area, and
+/// what the VM prepared from the code at deploy time, so calls need not
+/// redo it (EVM: the jumpdest bitmap). See the kernel's `ee::deploy`.
 pub fn prepared(address: &Address) -> String {
     format!("{}/prepared", account(address))
 }

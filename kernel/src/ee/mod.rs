@@ -2,8 +2,16 @@
 //! only through the [system layer](crate::system).
 //!
 //! - [`evm`]: EVM bytecode (the `evm` crate, SputnikVM, Cancun rules).
-//! - [`wasm`]: WebAssembly contracts under wasmi — so far the host ABI and
-//!   the deploy-time checks; execution is not built yet.
+//! - [`wasm`]: WebAssembly contracts under wasmi: the host ABI, deploy-time
+//!   checks, and frames that suspend at every call.
+//! - [`deploy`]: which VM init data is for, the envelope that carries code,
+//!   constants and constructor arguments apart, and the record kept beside
+//!   deployed code.
+//! - [`frame`]: a frame of any VM on the one call stack (the `evm` crate's
+//!   standard invoker, which keeps value transfer, the 63/64 rule, the depth
+//!   limit and substates the same whatever the VMs).
+//! - [`schedule`]: the gas a non-EVM frame pays for what the system does for
+//!   it (Ethereum's schedule for the same operation).
 //!
 //! RISC-V contracts are not built yet. Every VM follows the same pattern
 //! (prepare code once at deploy, run frames against the system's world) so

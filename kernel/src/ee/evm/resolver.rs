@@ -62,7 +62,7 @@ impl<'e, ES> ZkResolver<'e, ES> {
     /// Enters a WASM frame, or fails the call if it cannot load.
     fn enter_wasm<'c, H: RuntimeEnvironment>(
         &self,
-        code: &[u8],
+        code: &Rc<Vec<u8>>,
         constants: &[u8],
         input: Vec<u8>,
         entry: Entry,
@@ -230,7 +230,7 @@ impl<'e, ES> ZkResolver<'e, ES> {
         let code_len = envelope.code.len();
         handler.stage_deploy(&created, Some((envelope.code.to_vec(), record.encode())));
         if prepared.has_deploy {
-            let (code, constants) = (envelope.code, envelope.constants);
+            let (code, constants) = (&Rc::new(envelope.code.to_vec()), envelope.constants);
             let (input, entry) = (envelope.args.to_vec(), Entry::Deploy { code_len });
             return self.enter_wasm(code, constants, input, entry, state, handler);
         }

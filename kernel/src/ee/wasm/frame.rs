@@ -10,8 +10,9 @@
 //! suspending. Static-call rules are enforced here, in the callee,
 //! whatever VM called it: a state change in a static frame fails the frame.
 //!
-//! Not built yet: the system side that answers requests and pushes frames
-//! (the EVM's invoker will host it), and gas for host functions.
+//! The system side that answers requests and puts frames on the call stack
+//! is [`super::call`]; the work the frame's host functions do themselves
+//! (hashing, copying) is charged here at [`crate::ee::schedule`]'s rates.
 
 use std::rc::Rc;
 
@@ -25,8 +26,14 @@ use super::prepare;
 use crate::ee::schedule;
 
 /// Fuel (wasmi's unit, about one instruction) bought by one gas.
-/// Provisional: to be set from the measured ticks per instruction.
-pub const FUEL_PER_GAS: u64 = 4;
+///
+/// Set from measurement so that a gas of WASM work costs the PVM what a gas
+/// of EVM interpretation does: under the `pvm` engine one unit of fuel in the
+/// kernel's wasmi costs about 58 ticks (a WASM loop burning 2 M gas took
+/// 475 M ticks at 4 fuel per gas), and a bare EVM loop costs about 447 ticks
+/// per gas, so 8 fuel per gas gives about 465 — inside the native cost
+/// model's 1,000 ticks per gas (see BENCHMARKS.md, `native_model`).
+pub const FUEL_PER_GAS: u64 = 8;
 
 /// What a frame knows of its call.
 #[derive(Debug, Clone)]
@@ -464,6 +471,11 @@ fn load_error(e: impl core::fmt::Display) -> LoadError {
 pub struct WasmVm {
     engine: Engine,
     linker: Linker<State>,
+    /// Modules loaded in this transaction, by the code they came from (held
+    /// here, so a pointer is never reused while its entry lives): a contract
+    /// called again — reentrancy, recursion, a loop of calls — is parsed
+    /// once, and wasmi's lazily translated functions are translated once.
+    modules: core::cell::RefCell<Vec<(Rc<Vec<u8>>, Module)>>,
 }
 
 impl core::fmt::Debug for WasmVm {
@@ -478,16 +490,19 @@ impl WasmVm {
     pub fn new() -> Result<Self, LoadError> {
         let engine = Engine::new(&prepare::config());
         let linker = linker(&engine).map_err(load_error)?;
-        Ok(Self { engine, linker })
+        Ok(Self { engine, linker, modules: Default::default() })
     }
 
     /// Loads deployed `code` (checked by [`prepare::prepare`] when it was
     /// deployed, so not validated again) for a call to `entry` (`call` or
     /// `deploy`).
-    pub fn frame(&self, code: &[u8], entry: &str, ctx: Context) -> Result<WasmFrame, LoadError> {
-        // SAFETY: deployed code passed `prepare::prepare`, which validated
-        // it under this same configuration.
-        let module = unsafe { Module::new_unchecked(&self.engine, code) }.map_err(load_error)?;
+    pub fn frame(
+        &self,
+        code: &Rc<Vec<u8>>,
+        entry: &str,
+        ctx: Context,
+    ) -> Result<WasmFrame, LoadError> {
+        let module = self.module(code)?;
         let fuel = ctx.gas_limit.saturating_mul(FUEL_PER_GAS);
         let state = State { ctx, return_data: Vec::new(), request: None, ended: None };
         let mut store = Store::new(&self.engine, state);
@@ -499,6 +514,20 @@ impl WasmVm {
         let entry =
             instance.get_func(&store, entry).ok_or_else(|| load_error("no such entry point"))?;
         Ok(WasmFrame { store, memory, entry, suspended: None })
+    }
+}
+
+impl WasmVm {
+    fn module(&self, code: &Rc<Vec<u8>>) -> Result<Module, LoadError> {
+        let mut modules = self.modules.borrow_mut();
+        if let Some((_, m)) = modules.iter().find(|(c, _)| Rc::ptr_eq(c, code)) {
+            return Ok(m.clone());
+        }
+        // SAFETY: deployed code passed `prepare::prepare`, which validated
+        // it under this same configuration.
+        let module = unsafe { Module::new_unchecked(&self.engine, code) }.map_err(load_error)?;
+        modules.push((code.clone(), module.clone()));
+        Ok(module)
     }
 }
 
@@ -655,7 +684,7 @@ mod tests {
     fn frame(wat: &str, entry: &str, c: Context) -> WasmFrame {
         let code = wat::parse_str(wat).unwrap();
         prepare::prepare(&code).unwrap();
-        WasmVm::new().unwrap().frame(&code, entry, c).unwrap()
+        WasmVm::new().unwrap().frame(&Rc::new(code), entry, c).unwrap()
     }
 
     #[test]

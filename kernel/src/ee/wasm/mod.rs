@@ -1,16 +1,16 @@
 //! The WASM execution environment: contracts compiled to WebAssembly, run
 //! by wasmi inside the kernel.
 //!
-//! Built so far: the host ABI ([`abi`], one import module documented as a
-//! table), the deploy-time checks with the record kept beside the code
-//! ([`prepare`]), and a frame ([`frame`]) that runs a contract under
-//! fuel, answers what it knows itself and suspends (wasmi's resumable
-//! calls) at every request the system must answer, so it can wait on the
-//! system's explicit frame stack. Not built yet: the system side that
-//! answers those requests and pushes frames of any VM, gas for host
-//! functions, a measured fuel-to-gas rate, and the deploy path; until then
-//! a creation whose init data is a WASM module runs as EVM initcode, as
-//! before (`0x00` is STOP: the account is created without code).
+//! - [`abi`]: the host functions a contract imports (module `zkos`), as a
+//!   table.
+//! - [`prepare`]: the checks at deploy (no floats, limits, exports) and the
+//!   record kept beside the code.
+//! - [`frame`]: one contract frame under fuel ([`frame::FUEL_PER_GAS`]),
+//!   answering what it knows itself and suspending (wasmi's resumable
+//!   calls) at every request the system must answer.
+//! - [`call`]: that frame on the system's call stack: requests answered from
+//!   the backend with Ethereum's gas schedule, calls and creations turned
+//!   into the `evm` crate's traps.
 
 pub mod abi;
 pub mod call;

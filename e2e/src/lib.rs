@@ -66,6 +66,40 @@ pub fn kernels_dir() -> &'static Path {
     })
 }
 
+/// The Rust contracts of the workspace, by package name and file stem.
+pub const CONTRACTS: [(&str, &str); 1] = [("zkos-erc20", "zkos_erc20")];
+
+/// Builds every Rust contract for `wasm32-unknown-unknown` with the
+/// `contract` profile (size-optimised) once per test process; returns the
+/// directory of the `.wasm` files.
+pub fn contracts_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = workspace_root();
+        let target = root.join("target").join("e2e-kernels");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        for (package, _) in CONTRACTS {
+            let status = Command::new(&cargo)
+                .current_dir(&root)
+                .env("CARGO_ENCODED_RUSTFLAGS", reproducible_rustflags(&root))
+                .args(["build", "--profile", "contract", "--locked"])
+                .args(["--target", "wasm32-unknown-unknown", "--target-dir"])
+                .arg(&target)
+                .args(["-p", package])
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building {package} for wasm32 failed");
+        }
+        target.join("wasm32-unknown-unknown").join("contract")
+    })
+}
+
+/// The bytes of a built Rust contract (`zkos_erc20`).
+pub fn contract(stem: &str) -> Vec<u8> {
+    let path = contracts_dir().join(format!("{stem}.wasm"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// The path of a built kernel (`echo_kernel`, `counter_kernel`, `zkos_kernel`).
 pub fn kernel_path(stem: &str) -> PathBuf {
     kernels_dir().join(format!("{stem}.wasm"))

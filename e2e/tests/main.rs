@@ -11,3 +11,4 @@ mod native_model;
 mod pvm_rules;
 mod reboots;
 mod state_sample;
+mod tokens_across_vms;

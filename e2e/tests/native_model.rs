@@ -236,7 +236,7 @@ fn measured_ticks_stay_below_the_native_cost_model() {
     check("deploy a WASM contract (1.5 KB)", &m);
     let m = b.send(Call::with_input(wasm, vec![4]), gas);
     check("WASM bare loop", &m);
-    let m = b.send(Call::with_input(wasm, vec![0]), 100_000);
+    let m = b.send(Call::with_input(wasm, vec![0]), 300_000);
     check("WASM counter (storage, log)", &m);
     println!("{}", table.join("\n"));
     assert!(over.is_empty(), "over the model: {over:#?}");

@@ -33,6 +33,15 @@ pub const LOG_DATA: u64 = 8;
 pub const KECCAK: u64 = 30;
 /// Copying to or from a frame's memory, per word.
 pub const COPY_WORD: u64 = 3;
+/// Keeping one byte of WASM or RISC-V code, at deployment.
+///
+/// A tenth of Ethereum's 200: those 200 price the growth of every full
+/// node's disk by EVM code of at most 24 KiB, and would make a 44 KB Rust
+/// ERC-20 cost 8.8 M gas — more than one transaction may use under the
+/// default tick budget. Zk OS keeps code in durable storage, whose growth the
+/// PVM measures at a few thousand ticks per byte (a few gas), and the code
+/// has already paid 16 gas per byte as calldata to arrive.
+pub const CODE_DEPOSIT: u64 = 20;
 
 fn words(len: usize) -> u64 {
     (len as u64).div_ceil(32)
@@ -93,6 +102,11 @@ pub fn create(len: usize, create2: bool) -> u64 {
 /// Keccak-256 of `len` bytes.
 pub fn keccak(len: usize) -> u64 {
     KECCAK + HASH_WORD * words(len)
+}
+
+/// Keeping `len` bytes of WASM or RISC-V code.
+pub fn code_deposit(len: usize) -> u64 {
+    CODE_DEPOSIT * len as u64
 }
 
 /// Copying `len` bytes.

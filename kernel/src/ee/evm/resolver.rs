@@ -234,7 +234,8 @@ impl<'e, ES> ZkResolver<'e, ES> {
             let (input, entry) = (envelope.args.to_vec(), Entry::Deploy { code_len });
             return self.enter_wasm(code, constants, input, entry, state, handler);
         }
-        let result = state.record_codedeposit(code_len).map(|()| ExitSucceed::Returned);
+        let deposit = alloy_primitives::U256::from(crate::ee::schedule::code_deposit(code_len));
+        let result = state.record_gas(deposit).map(|()| ExitSucceed::Returned);
         InvokerControl::DirectExit(InvokerExit {
             result,
             substate: Some(state),

@@ -49,7 +49,7 @@ pub enum Entry {
     /// Runs `call` with the calldata.
     Call,
     /// Runs `deploy` with the constructor arguments; on success `code_len`
-    /// bytes of code are charged at the code-deposit rate.
+    /// bytes of code are charged at [`schedule::CODE_DEPOSIT`].
     Deploy {
         /// The size of the code being deployed.
         code_len: usize,
@@ -194,7 +194,7 @@ impl<'c> WasmCall<'c> {
                 if let Entry::Deploy { code_len } = self.entry {
                     // A deploy returns no runtime code; the code was staged
                     // when the creation began. Its deposit is paid here.
-                    self.state.record_codedeposit(code_len)?;
+                    self.state.record_gas(U256::from(schedule::code_deposit(code_len)))?;
                 } else {
                     self.retbuf = out;
                 }

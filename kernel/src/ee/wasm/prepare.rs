@@ -101,9 +101,19 @@ pub fn config() -> Config {
         .wasm_custom_page_sizes(false)
         .wasm_wide_arithmetic(false)
         .wasm_saturating_float_to_int(false)
-        .consume_fuel(true);
+        .consume_fuel(true)
+        .fuel_cost(wasmi::CustomFuelCosts {
+            bytes_copied_per_fuel: 64,
+            fuel_per_bytes_translated: TRANSLATION_FUEL_PER_BYTE,
+            fuel_per_bytes_validated: 2,
+        });
     c
 }
+
+/// Fuel charged per byte of a function's code when wasmi translates it, on
+/// its first call in a transaction (translation is lazy, per function, and
+/// cannot be kept across transactions).
+pub const TRANSLATION_FUEL_PER_BYTE: u32 = 400;
 
 fn ty(t: &ValType) -> Option<Ty> {
     match t {

@@ -40,11 +40,11 @@ fn bench(c: &mut Criterion) {
     g.bench_function("validate, load and instantiate (what each call would do)", |b| {
         b.iter(|| {
             prepare::prepare(&code).expect("valid");
-            WasmVm::new().unwrap().frame(&code, "call", context()).expect("loads")
+            WasmVm::new().expect("an engine").frame(&code, "call", context()).expect("loads")
         })
     });
     g.bench_function("load unchecked and instantiate (each call)", |b| {
-        b.iter(|| WasmVm::new().unwrap().frame(&code, "call", context()).expect("loads"))
+        b.iter(|| WasmVm::new().expect("an engine").frame(&code, "call", context()).expect("loads"))
     });
     g.finish();
 }

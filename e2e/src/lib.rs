@@ -67,7 +67,8 @@ pub fn kernels_dir() -> &'static Path {
 }
 
 /// The Rust contracts of the workspace, by package name and file stem.
-pub const CONTRACTS: [(&str, &str); 1] = [("zkos-erc20", "zkos_erc20")];
+pub const CONTRACTS: [(&str, &str); 2] =
+    [("zkos-erc20", "zkos_erc20"), ("zkos-vault", "zkos_vault")];
 
 /// Builds every Rust contract for `wasm32-unknown-unknown` with the
 /// `contract` profile (size-optimised) once per test process; returns the

@@ -2,7 +2,9 @@
 //! stack on both engines: the Rust ERC-20 (`kernels-examples/contracts/erc20`,
 //! built for wasm32) and OpenZeppelin's ERC-20 (`contracts/src/ZkToken.sol`)
 //! swapped by `contracts/src/Swap.sol`, which calls both through the same
-//! `IERC20` interface. Each of the first transfers runs alone in a level so
+//! `IERC20` interface; and a Rust vault (`kernels-examples/contracts/vault`)
+//! that calls the Solidity token to take and return deposits. Each of the
+//! first transfers runs alone in a level so
 //! its ticks can be read; run with `--nocapture` for the figures recorded in
 //! BENCHMARKS.md.
 
@@ -20,6 +22,8 @@ sol! {
     function approve(address spender, uint256 value) returns (bool);
     function offer(address give, uint256 giveAmount, address want, uint256 wantAmount) returns (uint256);
     function take(uint256 id);
+    function deposit(address token, uint256 amount);
+    function withdraw(address token, uint256 amount);
 }
 
 const GWEI: u128 = 1_000_000_000;
@@ -61,6 +65,7 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
     .unwrap();
     let [alice, bob, carol] = [1, 2, 3].map(Wallet::from_seed);
     let (rst, zkt, swap) = (0, 1, 2).map_tuple(|n| alice.address().create(n));
+    let vault = alice.address().create(3);
     let code = contract("zkos_erc20");
     let constants = zkos_erc20::constants("Rust Token", "RST", 18);
     let supply = tokens(1_000_000).abi_encode();
@@ -69,11 +74,17 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
     let to = |t: Address, input: Vec<u8>| Call::with_input(t, input);
     let transfer = |who: &Wallet, v| transferCall { to: who.address(), value: v }.abi_encode();
     let approve = |v| approveCall { spender: swap, value: v }.abi_encode();
-    let levels: Vec<Vec<(&str, &Wallet, Call, u64)>> = vec![
+    let mut levels: Vec<Vec<(&str, &Wallet, Call, u64)>> = vec![
         vec![
             ("deploy the Rust ERC-20 (WASM)", &alice, Call::create(rust_token), 4_900_000),
             ("deploy OpenZeppelin's ERC-20 (EVM)", &alice, Call::create(zk_token), 2_000_000),
             ("deploy the Solidity swap", &alice, Call::create(solidity("Swap")), 2_000_000),
+            (
+                "deploy the Rust vault (WASM)",
+                &alice,
+                Call::create(contract("zkos_vault")),
+                4_900_000,
+            ),
         ],
         vec![("WASM token transfer", &alice, to(rst, transfer(&bob, tokens(1000))), 1_500_000)],
         vec![("EVM token transfer", &alice, to(zkt, transfer(&bob, tokens(1000))), 1_500_000)],
@@ -130,6 +141,22 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
             ),
         ],
     ];
+    // The Rust vault calls OpenZeppelin's Solidity token.
+    let deposit = |v| depositCall { token: zkt, amount: v }.abi_encode();
+    let withdraw = |v| withdrawCall { token: zkt, amount: v }.abi_encode();
+    let approve_vault = approveCall { spender: vault, value: tokens(100) }.abi_encode();
+    levels.push(vec![
+        ("alice approves the vault (EVM)", &alice, to(zkt, approve_vault), 200_000),
+        (
+            "alice deposits 100 ZKT in the Rust vault",
+            &alice,
+            to(vault, deposit(tokens(100))),
+            1_500_000,
+        ),
+        ("alice withdraws 40", &alice, to(vault, withdraw(tokens(40))), 1_500_000),
+        ("alice withdraws more than is left", &alice, to(vault, withdraw(tokens(100))), 1_500_000),
+        ("carol deposits without an allowance", &carol, to(vault, deposit(tokens(1))), 1_500_000),
+    ]);
     let chain_id = genesis.config.chain_id;
     let mut nonces = std::collections::BTreeMap::new();
     let signed: Vec<Vec<(&str, Vec<u8>)>> = levels
@@ -183,6 +210,7 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
             a if a == rst => "RST",
             a if a == zkt => "ZKT",
             a if a == swap => "swap",
+            a if a == vault => "vault",
             _ => "?",
         };
         let logs: Vec<_> = receipt.logs().iter().map(|l| name(&l.address)).collect();
@@ -192,21 +220,25 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
             info.gas_used,
             logs.join(", ")
         );
-        gas.push(info.gas_used);
+        gas.push((*what, info.gas_used));
     }
     insta::assert_snapshot!("tokens_across_vms_receipts", summary);
     // What the figures in BENCHMARKS.md come from: one transfer per level.
     let ticks = |level: usize| runs[1].0[level].1;
     println!("| ERC-20 transfer | gas | ticks (level) |\n| --- | --- | --- |");
-    println!("| Rust, WASM | {} | {} |", gas[3], ticks(1));
-    println!("| OpenZeppelin, EVM | {} | {} |", gas[4], ticks(2));
+    let gas_of = |name: &str| gas.iter().find(|(w, _)| *w == name).map(|(_, g)| *g).unwrap();
+    println!("| Rust, WASM | {} | {} |", gas_of("WASM token transfer"), ticks(1));
+    println!("| OpenZeppelin, EVM | {} | {} |", gas_of("EVM token transfer"), ticks(2));
 
     let [a, b, c] = [&alice, &bob, &carol].map(|w| w.address());
     assert_eq!(balance(r, &rst, &a), tokens(1_000_000 - 1000 + 500));
     assert_eq!(balance(r, &rst, &b), tokens(1000 - 500));
     assert_eq!(balance(r, &rst, &c), U256::ZERO);
     assert_eq!(balance(r, &rst, &swap), U256::ZERO);
-    assert_eq!(balance(r, &zkt, &a), tokens(1_000_000 - 1000 - 200));
+    assert_eq!(balance(r, &zkt, &a), tokens(1_000_000 - 1000 - 200 - 100 + 40));
+    assert_eq!(balance(r, &zkt, &vault), tokens(60));
+    assert!(summary.contains("alice withdraws more than is left: status 0"));
+    assert!(summary.contains("carol deposits without an allowance: status 0"));
     assert_eq!(balance(r, &zkt, &b), tokens(1000 + 200));
     assert!(summary.contains("carol takes it again: status 0"));
     assert!(summary.contains("bob offers RST he has not approved: status 0"));

@@ -6,7 +6,7 @@
 mod common;
 
 use alloy_primitives::{Address, B256, U256, keccak256};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::{SolCall, SolError, SolValue, sol};
 use common::{Chain, bytecode};
 use wallet::{Call, Wallet};
 use zkos_kernel::ee::{
@@ -23,6 +23,10 @@ sol! {
     function slot(uint256 key) returns (uint256 v);
     function ping(address peer, uint256 depth) returns (uint256);
     function store(uint256 key, uint256 value);
+    function name() returns (string);
+    function constantsOf(address account) returns (bytes);
+    function rename(string name);
+    error Error(string message);
 }
 
 fn probe_wasm() -> Vec<u8> {
@@ -272,4 +276,32 @@ fn mixed_recursion_goes_deep_without_native_recursion() {
     let inc = chain.send(&alice, Call::with_input(relay, input), 25_000_000);
     assert_eq!(inc.status, Status::Success, "{:?}", inc.output);
     assert_eq!(pingCall::abi_decode_returns(&inc.output).unwrap(), U256::from(200));
+}
+
+/// `Named(name)`'s creation bytecode (contracts/src/Named.sol).
+fn named(name: &str) -> Vec<u8> {
+    [bytecode("Named"), (name.to_owned(),).abi_encode_params()].concat()
+}
+
+#[test]
+fn a_solidity_contract_sets_its_constants_in_its_constructor_and_reads_them() {
+    let Setup { mut chain, alice, wasm, .. } = setup();
+    let (a, b) = (chain.deploy(&alice, named("first")), chain.deploy(&alice, named("second")));
+    let name = |c: &mut Chain, at| {
+        let out = c.call(&alice, at, nameCall {}.abi_encode()).output;
+        nameCall::abi_decode_returns(&out).unwrap()
+    };
+    assert_eq!(name(&mut chain, a), "first");
+    assert_eq!(name(&mut chain, b), "second");
+    let hash = |c: &Chain, at: &Address| c.mock.get(layout::code_hash(at).as_bytes());
+    assert_eq!(hash(&chain, &a), hash(&chain, &b), "the name is not in the code");
+    // Solidity reads a WASM contract's constants area.
+    let out = chain.call(&alice, a, constantsOfCall { account: wasm }.abi_encode()).output;
+    assert_eq!(constantsOfCall::abi_decode_returns(&out).unwrap().to_vec(), b"constants!");
+    // ... and may not set its own after construction.
+    let inc = chain.call(&alice, a, renameCall { name: "third".into() }.abi_encode());
+    assert_eq!(inc.status, Status::Reverted);
+    let why = Error::abi_decode(&inc.output).unwrap().message;
+    assert_eq!(why, "setConstants: only during the caller's construction");
+    assert_eq!(name(&mut chain, a), "first");
 }

@@ -16,22 +16,15 @@
 //! constants and no arguments. The code hash covers `code` only, so two
 //! deployments of the same code with different constants share a code hash.
 //!
-//! # The record beside the code (`/zkos/accounts/<a>/prepared`)
+//! # The record beside the code
+//! Kept by the system layer ([`crate::system::code_record`], re-exported
+//! here), at `/zkos/accounts/<a>/prepared`:
 //! `kind (u8: 0 EVM, 1 WASM, 2 RISC-V) ‖ constants length (u32, big-endian)
 //! ‖ constants ‖ the VM's prepared form` (EVM: the jumpdest bitmap; WASM:
 //! [`super::wasm::prepare::Prepared`]). One read gives a call everything it
 //! needs beside the code.
 
-/// The VM a contract's code is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VmKind {
-    /// EVM bytecode.
-    Evm = 0,
-    /// A WebAssembly module.
-    Wasm = 1,
-    /// A 64-bit RISC-V ELF executable.
-    RiscV = 2,
-}
+pub use crate::system::code_record::{Meta, VmKind};
 
 /// The WASM binary magic.
 pub const WASM_MAGIC: [u8; 4] = *b"\0asm";
@@ -42,23 +35,12 @@ pub const FOOTER_MAGIC: [u8; 4] = *b"zkos";
 /// The envelope footer's size.
 pub const FOOTER_LEN: usize = 16;
 
-impl VmKind {
-    /// The VM that `init` deploys to.
-    pub fn of_init(init: &[u8]) -> Self {
-        match init.get(..4) {
-            Some(m) if m == WASM_MAGIC => Self::Wasm,
-            Some(m) if m == ELF_MAGIC => Self::RiscV,
-            _ => Self::Evm,
-        }
-    }
-
-    fn from_tag(tag: u8) -> Option<Self> {
-        match tag {
-            0 => Some(Self::Evm),
-            1 => Some(Self::Wasm),
-            2 => Some(Self::RiscV),
-            _ => None,
-        }
+/// The VM that `init` deploys to.
+pub fn vm_of_init(init: &[u8]) -> VmKind {
+    match init.get(..4) {
+        Some(m) if m == WASM_MAGIC => VmKind::Wasm,
+        Some(m) if m == ELF_MAGIC => VmKind::RiscV,
+        _ => VmKind::Evm,
     }
 }
 
@@ -117,53 +99,16 @@ impl<'a> Envelope<'a> {
     }
 }
 
-/// The record kept beside deployed code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Meta<'a> {
-    /// The code's VM.
-    pub kind: VmKind,
-    /// The constants area.
-    pub constants: &'a [u8],
-    /// The VM's prepared form.
-    pub prepared: &'a [u8],
-}
-
-impl<'a> Meta<'a> {
-    /// The size of the record's header (kind and constants length).
-    pub const HEADER: usize = 5;
-
-    /// The stored form (see the module docs).
-    pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(Self::HEADER + self.constants.len() + self.prepared.len());
-        out.push(self.kind as u8);
-        out.extend_from_slice(&(self.constants.len() as u32).to_be_bytes());
-        out.extend_from_slice(self.constants);
-        out.extend_from_slice(self.prepared);
-        out
-    }
-
-    /// Reads [`Self::encode`]'s form; `None` if it is not one (the kernel
-    /// wrote it, so this means corrupted state).
-    pub fn decode(bytes: &'a [u8]) -> Option<Self> {
-        let (&tag, rest) = bytes.split_first()?;
-        let kind = VmKind::from_tag(tag)?;
-        let (len, rest) = rest.split_at_checked(4)?;
-        let len = u32::from_be_bytes(len.try_into().ok()?) as usize;
-        let (constants, prepared) = rest.split_at_checked(len)?;
-        Some(Self { kind, constants, prepared })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_vm_is_chosen_by_the_init_datas_magic() {
-        assert_eq!(VmKind::of_init(b"\0asm\x01\0\0\0"), VmKind::Wasm);
-        assert_eq!(VmKind::of_init(b"\x7fELF\x02\x01"), VmKind::RiscV);
-        assert_eq!(VmKind::of_init(&[0x60, 0x80, 0x60, 0x40]), VmKind::Evm);
-        assert_eq!(VmKind::of_init(b"\0as"), VmKind::Evm);
+        assert_eq!(vm_of_init(b"\0asm\x01\0\0\0"), VmKind::Wasm);
+        assert_eq!(vm_of_init(b"\x7fELF\x02\x01"), VmKind::RiscV);
+        assert_eq!(vm_of_init(&[0x60, 0x80, 0x60, 0x40]), VmKind::Evm);
+        assert_eq!(vm_of_init(b"\0as"), VmKind::Evm);
     }
 
     #[test]

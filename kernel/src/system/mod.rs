@@ -7,10 +7,13 @@
 //!   sets, logs), written back once per transaction.
 //! - [`env::BlockEnv`]: what a contract may ask of the block.
 //! - [`precompiles`]: Ethereum's precompiles 0x01–0x0a, for every VM.
-//! - [`contracts`]: the system contracts (withdrawal to L1), for every VM.
+//! - [`contracts`]: the system contracts (withdrawal to L1, constants), for every VM.
+//! - [`code_record`]: the record kept beside code (VM, constants area,
+//!   prepared form).
 //! - [`ticket`]: the native token's L1 ticket and the mutez/wei rate.
 //! - [`resources`]: gas and the native (tick) cost model.
 
+pub mod code_record;
 pub mod contracts;
 pub mod env;
 pub mod precompiles;

@@ -327,8 +327,13 @@ impl<H: Runtime> RuntimeBackend for EvmBackend<'_, H> {
             // prepared when it began.
             Some(staged) => staged,
             None => {
+                // Constants the constructor set (the constants contract)
+                // stay with the code it returns.
+                let current = self.with(Code::default(), |w, h| w.code(h, &address(a)));
+                let set = current.prepared.as_deref().and_then(|r| Meta::decode(r));
+                let constants = set.map_or(&[][..], |m| m.constants);
                 let bitmap = jumpdest::analyze(&code);
-                let record = Meta { kind: VmKind::Evm, constants: &[], prepared: &bitmap }.encode();
+                let record = Meta { kind: VmKind::Evm, constants, prepared: &bitmap }.encode();
                 (code, record)
             }
         };

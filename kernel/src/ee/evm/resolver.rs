@@ -2,7 +2,7 @@
 //! precompiles and system contracts answer directly, EVM code runs in a
 //! [`Frame`] with its cached jumpdest bitmap, a WASM contract in a
 //! [`WasmCall`]. A creation's VM is chosen by its init data
-//! ([`VmKind::of_init`]); a WASM creation is checked and prepared here,
+//! ([`deploy::vm_of_init`]); a WASM creation is checked and prepared here,
 //! before its constructor runs, and its code staged for the end.
 
 use std::{cell::OnceCell, rc::Rc};
@@ -26,7 +26,7 @@ use super::{
     jumpdest,
 };
 use crate::ee::{
-    deploy::{Envelope, Meta, VmKind},
+    deploy::{self, Envelope, Meta, VmKind},
     frame::AnyFrame,
     wasm::{
         call::{self, Entry, WasmCall},
@@ -186,7 +186,7 @@ where
             warm_precompiles(handler);
         }
         let created = address(AsRef::<RuntimeState>::as_ref(&state).context.address);
-        match VmKind::of_init(&init_code) {
+        match deploy::vm_of_init(&init_code) {
             VmKind::Evm => {
                 handler.stage_deploy(&created, None);
                 // Initcode runs once: its bitmap is computed here and not kept.

@@ -823,9 +823,9 @@ mod tests {
 
     #[test]
     fn an_answer_costing_more_than_is_left_fails_the_frame() {
-        let mut f = frame(COUNTER, "call", ctx(1_000, false, vec![0; 20]));
-        f.start();
-        let step = f.resume(Answer::Word { value: U256::ZERO, gas: 5_000 });
+        let mut f = frame(COUNTER, "call", ctx(20_000, false, vec![0; 20]));
+        assert!(matches!(f.start(), Step::Request(Request::StorageRead(_))));
+        let step = f.resume(Answer::Word { value: U256::ZERO, gas: 50_000 });
         assert!(matches!(step, Step::Exit(Exit::Failure(why)) if why == "out of gas"));
     }
 }

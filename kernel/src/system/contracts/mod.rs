@@ -7,11 +7,13 @@
 //! | address | contract |
 //! | --- | --- |
 //! | `0xff00000000000000000000000000000000000001` | [`withdrawal`]: `withdraw(string l1Receiver)` payable, to L1 through the bridge |
+//! | `0xff00000000000000000000000000000000000002` | [`constants`]: `constantsOf(address)`, and `setConstants(bytes)` during a constructor |
 //!
 //! A system contract holds no code (`EXTCODESIZE` answers 0), so a
 //! Solidity caller must expect return data (`withdraw` returns the
 //! withdrawal's id), which makes solc skip its code-size check.
 
+pub mod constants;
 pub mod withdrawal;
 
 use alloy_primitives::{Address, U256};
@@ -42,7 +44,7 @@ pub struct SystemCall<'a> {
 
 /// Whether `a` is a system contract.
 pub fn is_system_contract(a: &Address) -> bool {
-    *a == withdrawal::ADDRESS
+    *a == withdrawal::ADDRESS || *a == constants::ADDRESS
 }
 
 /// Runs the system contract `call.code_address`, or answers `None` when it
@@ -56,6 +58,7 @@ pub fn call<H: Runtime>(
 ) -> Result<Option<Outcome>, SystemError> {
     match call.code_address {
         withdrawal::ADDRESS => withdrawal::call(host, env, world, call).map(Some),
+        constants::ADDRESS => constants::call(host, world, call).map(Some),
         _ => Ok(None),
     }
 }

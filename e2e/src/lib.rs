@@ -39,63 +39,49 @@ fn reproducible_rustflags(root: &Path) -> String {
     flags.join("\x1f")
 }
 
-/// Builds every kernel for `wasm32-unknown-unknown` (release) once per test
-/// process, in a target directory of their own so the build never waits on
-/// the lock of the `cargo test` that runs us; returns that directory. Each
-/// kernel is built on its own, so one kernel's dependencies cannot change
-/// another's features (and bytes).
+/// Builds `packages` for `wasm32-unknown-unknown` with cargo `profile`, in
+/// a target directory of their own so the build never waits on the lock of
+/// the `cargo test` that runs us; returns the directory of the `.wasm`
+/// files. Each package is built on its own, so one's dependencies cannot
+/// change another's features (and bytes).
+fn build_wasm32(packages: &[(&str, &str)], profile: &str) -> PathBuf {
+    let root = workspace_root();
+    let target = root.join("target").join("e2e-kernels");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for (package, _) in packages {
+        let status = Command::new(&cargo)
+            .current_dir(&root)
+            .env("CARGO_ENCODED_RUSTFLAGS", reproducible_rustflags(&root))
+            .args(["build", "--profile", profile, "--locked"])
+            .args(["--target", "wasm32-unknown-unknown", "--target-dir"])
+            .arg(&target)
+            .args(["-p", package])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building {package} for wasm32 failed");
+    }
+    target.join("wasm32-unknown-unknown").join(profile)
+}
+
+/// Builds every kernel (release) once per test process; returns the
+/// directory of the `.wasm` files.
 pub fn kernels_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let root = workspace_root();
-        let target = root.join("target").join("e2e-kernels");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        for (package, _) in KERNELS {
-            let status = Command::new(&cargo)
-                .current_dir(&root)
-                .env("CARGO_ENCODED_RUSTFLAGS", reproducible_rustflags(&root))
-                .args(["build", "--release", "--locked", "--target", "wasm32-unknown-unknown"])
-                .arg("--target-dir")
-                .arg(&target)
-                .args(["-p", package])
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building {package} for wasm32 failed");
-        }
-        target.join("wasm32-unknown-unknown").join("release")
-    })
+    DIR.get_or_init(|| build_wasm32(&KERNELS, "release"))
 }
 
 /// The Rust contracts of the workspace, by package name and file stem.
 pub const CONTRACTS: [(&str, &str); 2] =
     [("zkos-erc20", "zkos_erc20"), ("zkos-vault", "zkos_vault")];
 
-/// Builds every Rust contract for `wasm32-unknown-unknown` with the
-/// `contract` profile (size-optimised) once per test process; returns the
-/// directory of the `.wasm` files.
+/// Builds every Rust contract with the `contract` profile (size-optimised)
+/// once per test process; returns the directory of the `.wasm` files.
 pub fn contracts_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let root = workspace_root();
-        let target = root.join("target").join("e2e-kernels");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        for (package, _) in CONTRACTS {
-            let status = Command::new(&cargo)
-                .current_dir(&root)
-                .env("CARGO_ENCODED_RUSTFLAGS", reproducible_rustflags(&root))
-                .args(["build", "--profile", "contract", "--locked"])
-                .args(["--target", "wasm32-unknown-unknown", "--target-dir"])
-                .arg(&target)
-                .args(["-p", package])
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building {package} for wasm32 failed");
-        }
-        target.join("wasm32-unknown-unknown").join("contract")
-    })
+    DIR.get_or_init(|| build_wasm32(&CONTRACTS, "contract"))
 }
 
-/// The bytes of a built Rust contract (`zkos_erc20`).
+/// The bytes of a built Rust contract (`zkos_erc20`, `zkos_vault`).
 pub fn contract(stem: &str) -> Vec<u8> {
     let path = contracts_dir().join(format!("{stem}.wasm"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -211,4 +197,19 @@ pub fn run_both(
             })
             .collect()
     })
+}
+
+/// The receipt of transaction `raw` and what the OS recorded beside it
+/// (gas used, price, created contract), from the runner's durable storage.
+pub fn receipt_of(
+    r: &pvm_runner::runner::Runner,
+    raw: &[u8],
+) -> Option<(alloy_consensus::ReceiptEnvelope, layout::ReceiptInfo)> {
+    use alloy_eips::eip2718::Decodable2718;
+    let hash = alloy_primitives::keccak256(raw);
+    let get = |p: String| r.durable().get(host::Path::new(p.as_bytes()).ok()?).map(<[u8]>::to_vec);
+    let receipt = get(layout::receipt(&hash))?;
+    let receipt = alloy_consensus::ReceiptEnvelope::decode_2718(&mut receipt.as_slice()).ok()?;
+    let info = layout::ReceiptInfo::decode(&get(layout::receipt_info(&hash))?).ok()?;
+    Some((receipt, info))
 }

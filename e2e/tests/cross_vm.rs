@@ -7,9 +7,7 @@
 //! loops forever, mixed EVM/WASM recursion, and a WASM contract created by
 //! the EVM. Receipts are snapshotted.
 
-use alloy_consensus::ReceiptEnvelope;
-use alloy_eips::eip2718::Decodable2718;
-use alloy_primitives::{Address, U256, keccak256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, sol};
 use e2e::{framed, kernel, runner_with_genesis};
 use pvm_runner::{EngineKind, genesis::Genesis, runner::Runner};
@@ -146,10 +144,7 @@ fn evm_and_wasm_contracts_call_each_other_alike_on_both_engines() {
     let mut summary = String::new();
     let mut statuses = Vec::new();
     for ((what, _, _), tx) in steps.iter().zip(&txs) {
-        let raw = value(r, &layout::receipt(&keccak256(tx))).expect("a receipt");
-        let receipt = ReceiptEnvelope::decode_2718(&mut raw.as_slice()).unwrap();
-        let info = value(r, &layout::receipt_info(&keccak256(tx))).unwrap();
-        let info = layout::ReceiptInfo::decode(&info).unwrap();
+        let (receipt, info) = e2e::receipt_of(r, tx).expect("a receipt");
         let name = |a: &Address| match *a {
             a if a == wasm => "wasm".to_owned(),
             a if a == relay => "relay".to_owned(),

@@ -8,8 +8,6 @@
 //! its ticks can be read; run with `--nocapture` for the figures recorded in
 //! BENCHMARKS.md.
 
-use alloy_consensus::ReceiptEnvelope;
-use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{Address, U256, keccak256};
 use alloy_sol_types::{SolCall, SolValue, sol};
 use e2e::{contract, framed, kernel, runner_with_genesis};
@@ -201,11 +199,7 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
     let mut summary = String::new();
     let mut gas = Vec::new();
     for (what, tx) in signed.iter().flatten() {
-        let raw = value(r, &layout::receipt(&keccak256(tx))).expect("a receipt");
-        let receipt = ReceiptEnvelope::decode_2718(&mut raw.as_slice()).unwrap();
-        let info =
-            layout::ReceiptInfo::decode(&value(r, &layout::receipt_info(&keccak256(tx))).unwrap())
-                .unwrap();
+        let (receipt, info) = e2e::receipt_of(r, tx).expect("a receipt");
         let name = |a: &Address| match *a {
             a if a == rst => "RST",
             a if a == zkt => "ZKT",

@@ -162,6 +162,11 @@ fn constant_decimals() -> Result<Vec<u8>> {
 }
 
 /// Word `i` of the arguments (after the selector).
+///
+/// The static arguments are read by hand rather than with alloy's decoder:
+/// its error paths bring `core::fmt` into the module and pushed it past
+/// EIP-3860's 48 KiB of init data. Encoding (returns, events, errors) is
+/// alloy's.
 fn word(input: &[u8], i: usize) -> Result<[u8; 32]> {
     let start = 4 + 32 * i;
     input.get(start..start + 32).and_then(|w| w.try_into().ok()).ok_or_else(Vec::new)

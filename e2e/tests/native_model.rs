@@ -238,6 +238,13 @@ fn measured_ticks_stay_below_the_native_cost_model() {
     check("WASM bare loop", &m);
     let m = b.send(Call::with_input(wasm, vec![0]), 300_000);
     check("WASM counter (storage, log)", &m);
+    // A call across VMs against one within the EVM (the row above with
+    // Burner as its own target): the EVM loop calls the probe, which
+    // returns its (empty) constants area.
+    let input = callsCall { target: wasm, input: vec![8].into(), n: U256::from(20) }.abi_encode();
+    let m = b.call(input, 4_000_000);
+    assert!(m.ok, "calls into WASM");
+    check("20 × a call of a WASM contract that returns", &m);
     println!("{}", table.join("\n"));
     assert!(over.is_empty(), "over the model: {over:#?}");
 }

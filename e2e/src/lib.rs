@@ -83,7 +83,11 @@ pub fn contracts_dir() -> &'static Path {
 
 /// The bytes of a built Rust contract (`zkos_erc20`, `zkos_vault`).
 pub fn contract(stem: &str) -> Vec<u8> {
-    let path = contracts_dir().join(format!("{stem}.wasm"));
+    read_wasm(contracts_dir(), stem)
+}
+
+fn read_wasm(dir: &Path, stem: &str) -> Vec<u8> {
+    let path = dir.join(format!("{stem}.wasm"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -94,8 +98,7 @@ pub fn kernel_path(stem: &str) -> PathBuf {
 
 /// The bytes of a built kernel.
 pub fn kernel(stem: &str) -> Vec<u8> {
-    let path = kernel_path(stem);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    read_wasm(kernels_dir(), stem)
 }
 
 /// The metadata every test rollup uses.

@@ -5,7 +5,7 @@
 //! the level's ticks must stay below what the bootloader planned for it.
 //! Run with `--nocapture` to print the table recorded in BENCHMARKS.md.
 
-use alloy_primitives::{Address, B256, U256, keccak256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, sol};
 use e2e::kernel;
 use pvm_runner::{EngineKind, genesis::Genesis, runner::Runner};
@@ -77,22 +77,7 @@ impl Bench {
             + native::SEAL_PER_TX;
         let o = self.r.run_level(encoded).unwrap();
         assert_eq!(o.report.runs.len(), 1);
-        let hash = keccak256(&raw);
-        let info = self
-            .r
-            .durable()
-            .get(host::Path::new(layout::receipt_info(&hash).as_bytes()).unwrap())
-            .map(|b| layout::ReceiptInfo::decode(b).unwrap())
-            .expect("included");
-        let receipt = self
-            .r
-            .durable()
-            .get(host::Path::new(layout::receipt(&hash).as_bytes()).unwrap())
-            .unwrap()
-            .to_vec();
-        use alloy_eips::eip2718::Decodable2718;
-        let receipt =
-            alloy_consensus::ReceiptEnvelope::decode_2718(&mut receipt.as_slice()).unwrap();
+        let (receipt, info) = e2e::receipt_of(&self.r, &raw).expect("included");
         Measured {
             ticks: o.report.ticks(),
             planned,

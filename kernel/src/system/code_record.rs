@@ -66,3 +66,19 @@ impl<'a> Meta<'a> {
         Some(Self { kind, constants, prepared })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_record_round_trips_and_rejects_garbage() {
+        let m = Meta { kind: VmKind::Wasm, constants: b"abc", prepared: &[9, 9] };
+        let bytes = m.encode();
+        assert_eq!(bytes, [1, 0, 0, 0, 3, b'a', b'b', b'c', 9, 9]);
+        assert_eq!(Meta::decode(&bytes), Some(m));
+        assert_eq!(Meta::decode(&[7, 0, 0, 0, 0]), None);
+        assert_eq!(Meta::decode(&[1, 0, 0, 0, 9, 1]), None);
+        assert_eq!(Meta::decode(&[]), None);
+    }
+}

@@ -73,16 +73,15 @@ pub struct Callee {
     /// The code.
     pub code: Rc<Vec<u8>>,
     record: Rc<Vec<u8>>,
+    /// Where in `record` the constants are; the prepared form follows.
     constants: Range<usize>,
-    prepared: Range<usize>,
 }
 
 impl Callee {
     fn new(code: Rc<Vec<u8>>, record: Rc<Vec<u8>>) -> Option<Self> {
         let meta = Meta::decode(&record)?;
         let constants = Meta::HEADER..Meta::HEADER + meta.constants.len();
-        let prepared = constants.end..record.len();
-        Some(Self { kind: meta.kind, code, record, constants, prepared })
+        Some(Self { kind: meta.kind, code, record, constants })
     }
 
     /// The constants area.
@@ -90,15 +89,10 @@ impl Callee {
         &self.record[self.constants.clone()]
     }
 
-    /// The VM's prepared form (EVM: the jumpdest bitmap).
-    pub fn prepared(&self) -> &[u8] {
-        &self.record[self.prepared.clone()]
-    }
-
     /// The whole record and where the prepared form starts in it, to share
     /// it without copying.
     pub fn record(&self) -> (Rc<Vec<u8>>, usize) {
-        (self.record.clone(), self.prepared.start)
+        (self.record.clone(), self.constants.end)
     }
 }
 
@@ -154,7 +148,7 @@ impl<'a, H: Runtime> EvmBackend<'a, H> {
             let bitmap = jumpdest::analyze(&code.bytes);
             Rc::new(Meta { kind: VmKind::Evm, constants: &[], prepared: &bitmap }.encode())
         });
-        Callee::new(code.bytes.clone(), record).unwrap_or_else(|| {
+        Callee::new(code.bytes, record).unwrap_or_else(|| {
             let e = SystemError::Invariant("the record beside deployed code does not decode");
             self.failure.borrow_mut().get_or_insert(e);
             Callee {
@@ -162,7 +156,6 @@ impl<'a, H: Runtime> EvmBackend<'a, H> {
                 code: Rc::default(),
                 record: Rc::default(),
                 constants: 0..0,
-                prepared: 0..0,
             }
         })
     }
@@ -175,11 +168,6 @@ impl<'a, H: Runtime> EvmBackend<'a, H> {
             Some(s) => self.staged.insert(*a, s),
             None => self.staged.remove(a),
         };
-    }
-
-    /// The block as a contract sees it.
-    pub fn block_env(&self) -> &BlockEnv {
-        self.env
     }
 }
 

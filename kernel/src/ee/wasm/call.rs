@@ -205,7 +205,7 @@ impl<'c> WasmCall<'c> {
                 self.retbuf = out;
                 Err(ExitError::Reverted)
             }
-            Exit::Failure(why) if why == "out of gas" => Err(ExitException::OutOfGas.into()),
+            Exit::OutOfGas => Err(ExitException::OutOfGas.into()),
             Exit::Failure(why) => Err(ExitException::Other(why.into()).into()),
         }
     }
@@ -285,8 +285,6 @@ impl<'c> WasmCall<'c> {
         H: RuntimeBackend,
     {
         let (this, to) = (self.this(), h160(to));
-        let runtime: &RuntimeState = self.state.as_ref();
-        let here = runtime.context.clone();
         let cost = schedule::call(kind, value, h.is_cold(to, None), !h.exists(to), self.config());
         h.mark_hot(to, TouchKind::Access);
         if let Err(e) = self.charge(cost) {
@@ -303,7 +301,11 @@ impl<'c> WasmCall<'c> {
                 CallContext { address: to, caller: this, apparent_value: U256::ZERO },
                 None,
             ),
-            CallKind::Delegate => (CallScheme::DelegateCall, here, None),
+            // This frame's address, caller and value.
+            CallKind::Delegate => {
+                let here = AsRef::<RuntimeState>::as_ref(&self.state).context.clone();
+                (CallScheme::DelegateCall, here, None)
+            }
         };
         Served::Trap(Box::new(CallCreateTrap::Call(CallTrap {
             target: to,

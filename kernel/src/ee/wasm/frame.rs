@@ -159,8 +159,9 @@ pub enum Exit {
     Success(Vec<u8>, u64),
     /// `revert`: revert data and gas used.
     Revert(Vec<u8>, u64),
-    /// A trap, running out of gas, or a static-call violation: all gas is
-    /// spent.
+    /// Out of gas (fuel, or a host function's cost): all gas is spent.
+    OutOfGas,
+    /// A trap or a static-call violation, with why: all gas is spent.
     Failure(String),
 }
 
@@ -198,6 +199,7 @@ struct State {
 enum Ended {
     Finish(Vec<u8>),
     Revert(Vec<u8>),
+    OutOfGas,
     Failure(String),
 }
 
@@ -309,7 +311,7 @@ fn burn(caller: &mut Caller<'_, State>, gas: u64) -> Trap {
     let fuel = caller.get_fuel().unwrap_or(0);
     match fuel.checked_sub(gas.saturating_mul(FUEL_PER_GAS)) {
         Some(left) => caller.set_fuel(left),
-        None => end(caller, Ended::Failure("out of gas".into())),
+        None => end(caller, Ended::OutOfGas),
     }
 }
 
@@ -555,13 +557,12 @@ impl WasmFrame {
         match (r, ended) {
             (_, Some(Ended::Finish(out))) => Step::Exit(Exit::Success(out, self.gas_used())),
             (_, Some(Ended::Revert(out))) => Step::Exit(Exit::Revert(out, self.gas_used())),
+            (_, Some(Ended::OutOfGas)) => Step::Exit(Exit::OutOfGas),
             (_, Some(Ended::Failure(why))) => Step::Exit(Exit::Failure(why)),
             (Ok(ResumableCall::Finished), None) => {
                 Step::Exit(Exit::Success(Vec::new(), self.gas_used()))
             }
-            (Ok(ResumableCall::OutOfFuel(_)), None) => {
-                Step::Exit(Exit::Failure("out of gas".into()))
-            }
+            (Ok(ResumableCall::OutOfFuel(_)), None) => Step::Exit(Exit::OutOfGas),
             (Ok(ResumableCall::HostTrap(inv)), None) => {
                 match self.store.data_mut().request.take() {
                     Some((request, pending)) => {
@@ -593,7 +594,7 @@ impl WasmFrame {
         };
         let fuel = self.store.get_fuel().unwrap_or(0);
         let Some(left) = fuel.checked_sub(gas.saturating_mul(FUEL_PER_GAS)) else {
-            return Step::Exit(Exit::Failure("out of gas".into()));
+            return Step::Exit(Exit::OutOfGas);
         };
         if self.store.set_fuel(left).is_err() {
             return Step::Exit(Exit::Failure("fuel metering is off".into()));
@@ -776,7 +777,7 @@ mod tests {
 
         let spin = r#"(module (memory (export "memory") 1) (func (export "call") (loop (br 0))))"#;
         let mut f = frame(spin, "call", ctx(10_000, false, vec![]));
-        assert!(matches!(f.start(), Step::Exit(Exit::Failure(why)) if why.contains("gas")));
+        assert!(matches!(f.start(), Step::Exit(Exit::OutOfGas)));
     }
 
     #[test]
@@ -826,6 +827,6 @@ mod tests {
         let mut f = frame(COUNTER, "call", ctx(20_000, false, vec![0; 20]));
         assert!(matches!(f.start(), Step::Request(Request::StorageRead(_))));
         let step = f.resume(Answer::Word { value: U256::ZERO, gas: 50_000 });
-        assert!(matches!(step, Step::Exit(Exit::Failure(why)) if why == "out of gas"));
+        assert!(matches!(step, Step::Exit(Exit::OutOfGas)));
     }
 }

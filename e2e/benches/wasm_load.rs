@@ -10,9 +10,9 @@ use std::rc::Rc;
 
 use alloy_primitives::{Address, U256};
 use criterion::{Criterion, criterion_group, criterion_main};
-use zkos_kernel::ee::wasm::{
-    frame::{Context, WasmVm},
-    prepare,
+use zkos_kernel::ee::{
+    guest::{Context, GuestFrame},
+    wasm::{frame::WasmVm, prepare},
 };
 
 fn context() -> Context {

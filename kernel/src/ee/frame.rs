@@ -15,14 +15,19 @@ use evm::interpreter::{
 };
 use evm::standard::State;
 
-use super::{evm::frame::Frame as EvmFrame, wasm::call::WasmCall};
+use super::{
+    evm::frame::Frame as EvmFrame, guest::call::GuestCall, riscv::frame::RiscvFrame,
+    wasm::frame::WasmFrame,
+};
 
 /// A running frame of any VM.
 pub enum AnyFrame<'e, 'c, ES> {
     /// EVM bytecode.
     Evm(EvmFrame<'e, State<'c>, ES>),
     /// A WASM contract.
-    Wasm(WasmCall<'c>),
+    Wasm(GuestCall<'c, WasmFrame>),
+    /// A RISC-V contract.
+    Riscv(GuestCall<'c, RiscvFrame>),
 }
 
 impl<'c, H, ES> Interpreter<H> for AnyFrame<'_, 'c, ES>
@@ -37,6 +42,7 @@ where
         match self {
             Self::Evm(f) => Interpreter::<H>::deconstruct(f),
             Self::Wasm(f) => f.deconstruct(),
+            Self::Riscv(f) => f.deconstruct(),
         }
     }
 
@@ -44,6 +50,7 @@ where
         match self {
             Self::Evm(f) => Interpreter::<H>::state(f),
             Self::Wasm(f) => f.state(),
+            Self::Riscv(f) => f.state(),
         }
     }
 
@@ -51,6 +58,7 @@ where
         match self {
             Self::Evm(f) => Interpreter::<H>::state_mut(f),
             Self::Wasm(f) => f.state_mut(),
+            Self::Riscv(f) => f.state_mut(),
         }
     }
 
@@ -58,6 +66,7 @@ where
         match self {
             Self::Evm(f) => f.run(handle),
             Self::Wasm(f) => f.run(handle),
+            Self::Riscv(f) => f.run(handle),
         }
     }
 }
@@ -74,6 +83,10 @@ where
                 f.call_feedback(feedback);
                 Ok(())
             }
+            Self::Riscv(f) => {
+                f.call_feedback(feedback);
+                Ok(())
+            }
         }
     }
 }
@@ -87,6 +100,10 @@ where
         match self {
             Self::Evm(f) => f.feedback(feedback, handler),
             Self::Wasm(f) => {
+                f.create_feedback(feedback);
+                Ok(())
+            }
+            Self::Riscv(f) => {
                 f.create_feedback(feedback);
                 Ok(())
             }

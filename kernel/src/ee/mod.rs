@@ -4,6 +4,11 @@
 //! - [`evm`]: EVM bytecode (the `evm` crate, SputnikVM, Cancun rules).
 //! - [`wasm`]: WebAssembly contracts under wasmi: the host ABI, deploy-time
 //!   checks, and frames that suspend at every call.
+//! - [`riscv`]: rv64imac contracts under ckb-vm: the same operations as
+//!   numbered `ecall`s, ELF checks at deploy, and frames that stop at every
+//!   `ecall` the system must answer.
+//! - [`guest`]: what WASM and RISC-V frames share: their requests to the
+//!   system, its answers, and the frame's place on the call stack.
 //! - [`deploy`]: which VM init data is for, the envelope that carries code,
 //!   constants and constructor arguments apart, and the record kept beside
 //!   deployed code.
@@ -13,12 +18,14 @@
 //! - [`schedule`]: the gas a non-EVM frame pays for what the system does for
 //!   it (Ethereum's schedule for the same operation).
 //!
-//! RISC-V contracts are not built yet. Every VM follows the same pattern
+//! Every VM follows the same pattern
 //! (prepare code once at deploy, run frames against the system's world) so
 //! the EVM is not special.
 
 pub mod deploy;
 pub mod evm;
 pub mod frame;
+pub mod guest;
+pub mod riscv;
 pub mod schedule;
 pub mod wasm;

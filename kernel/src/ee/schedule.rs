@@ -11,7 +11,7 @@
 use alloy_primitives::U256;
 use evm::{interpreter::uint::H256, standard::Config};
 
-use super::wasm::frame::CallKind;
+use super::guest::CallKind;
 
 /// `CREATE`'s base cost.
 pub const CREATE: u64 = 32_000;

@@ -1,9 +1,10 @@
 //! Turning a call or a creation into a frame of the callee's VM:
 //! precompiles and system contracts answer directly, EVM code runs in a
-//! [`Frame`] with its cached jumpdest bitmap, a WASM contract in a
-//! [`WasmCall`]. A creation's VM is chosen by its init data
-//! ([`deploy::vm_of_init`]); a WASM creation is checked and prepared here,
-//! before its constructor runs, and its code staged for the end.
+//! [`Frame`] with its cached jumpdest bitmap, a WASM or RISC-V contract in
+//! a [`GuestCall`]. A creation's VM is chosen by its init data
+//! ([`deploy::vm_of_init`]); a WASM or RISC-V creation is checked and
+//! prepared here, before its constructor runs, and its code staged for the
+//! end.
 
 use std::{cell::OnceCell, rc::Rc};
 
@@ -28,11 +29,9 @@ use super::{
 use crate::ee::{
     deploy::{self, Envelope, Meta, VmKind},
     frame::AnyFrame,
-    wasm::{
-        call::{self, Entry, WasmCall},
-        frame::WasmVm,
-        prepare,
-    },
+    guest::call::{self, Entry, GuestCall},
+    riscv::{self, frame::RiscvFrame},
+    wasm::{self, frame::WasmVm},
 };
 use crate::system::{
     contracts::{self, SystemCall},
@@ -75,7 +74,27 @@ impl<'e, ES> ZkResolver<'e, ES> {
         };
         let ctx = call::context(&state, handler, input, Rc::new(constants.to_vec()));
         match vm.frame(code, entry.export(), ctx) {
-            Ok(frame) => InvokerControl::Enter(AnyFrame::Wasm(WasmCall::new(frame, state, entry))),
+            Ok(frame) => InvokerControl::Enter(AnyFrame::Wasm(GuestCall::new(frame, state, entry))),
+            Err(e) => fail(state, e.to_string()),
+        }
+    }
+
+    /// Enters a RISC-V frame loaded by `plan`, or fails the call if it
+    /// cannot load.
+    #[allow(clippy::too_many_arguments)]
+    fn enter_riscv<'c, H: RuntimeEnvironment>(
+        &self,
+        code: &[u8],
+        plan: &ckb_vm::elf::ProgramMetadata,
+        constants: &[u8],
+        input: Vec<u8>,
+        entry: Entry,
+        state: State<'c>,
+        handler: &H,
+    ) -> Control<'e, 'c, ES> {
+        let ctx = call::context(&state, handler, input, Rc::new(constants.to_vec()));
+        match RiscvFrame::new(code, plan, entry.number(), ctx) {
+            Ok(f) => InvokerControl::Enter(AnyFrame::Riscv(GuestCall::new(f, state, entry))),
             Err(e) => fail(state, e.to_string()),
         }
     }
@@ -170,8 +189,16 @@ where
                 let (code, constants) = (&callee.code, callee.constants());
                 self.enter_wasm(code, constants, input, Entry::Call, state, handler)
             }
-            // Nothing deploys RISC-V code yet (see `resolve_create`).
-            VmKind::RiscV => fail(state, "RISC-V contracts are not supported yet".into()),
+            VmKind::RiscV => {
+                let (record, at) = callee.record();
+                match riscv::prepare::decode(&record[at..]) {
+                    Some(plan) => {
+                        let (code, constants) = (&callee.code, callee.constants());
+                        self.enter_riscv(code, &plan, constants, input, Entry::Call, state, handler)
+                    }
+                    None => fail(state, "the RISC-V contract's loading plan is unreadable".into()),
+                }
+            }
         })
     }
 
@@ -194,20 +221,19 @@ where
                 let m = machine(Rc::new(init_code), Vec::new(), state);
                 Ok(InvokerControl::Enter(AnyFrame::Evm(Frame::new(m, jumpdests, 0, self.etable))))
             }
-            VmKind::Wasm => Ok(self.create_wasm(&init_code, created, state, handler)),
-            VmKind::RiscV => {
-                handler.stage_deploy(&created, None);
-                Ok(fail(state, "RISC-V contracts are not supported yet".into()))
-            }
+            kind => Ok(self.create_guest(kind, &init_code, created, state, handler)),
         }
     }
 }
 
 impl<'e, ES> ZkResolver<'e, ES> {
-    /// A WASM creation: split the envelope, check and prepare the code,
-    /// stage it for the creation's end, then run `deploy` if there is one.
-    fn create_wasm<'a, 'c, H: Runtime>(
+    /// A WASM or RISC-V creation: split the envelope, check and prepare the
+    /// code, stage it for the creation's end, then run the constructor (a
+    /// WASM module's `deploy` if it has one; a RISC-V program's entry with
+    /// `a0` = 1).
+    fn create_guest<'a, 'c, H: Runtime>(
         &self,
+        kind: VmKind,
         init: &[u8],
         created: alloy_primitives::Address,
         mut state: State<'c>,
@@ -218,23 +244,32 @@ impl<'e, ES> ZkResolver<'e, ES> {
             Ok(e) => e,
             Err(e) => return fail(state, e.to_string()),
         };
-        let prepared = match prepare::prepare(envelope.code) {
+        let (code, constants) = (envelope.code, envelope.constants);
+        let (input, entry) = (envelope.args.to_vec(), Entry::Deploy { code_len: code.len() });
+        let mut stage = |prepared: &[u8]| {
+            let record = Meta { kind, constants, prepared };
+            handler.stage_deploy(&created, Some((code.to_vec(), record.encode())));
+        };
+        if kind == VmKind::RiscV {
+            let plan = match riscv::prepare::prepare(code) {
+                Ok(p) => p,
+                Err(e) => return fail(state, format!("invalid RISC-V contract: {e}")),
+            };
+            stage(&riscv::prepare::encode(&plan));
+            return self.enter_riscv(code, &plan, constants, input, entry, state, handler);
+        }
+        let prepared = match wasm::prepare::prepare(code) {
             Ok(p) => p,
             Err(e) => return fail(state, format!("invalid WASM contract: {e}")),
         };
-        if !prepared.has_deploy && !envelope.args.is_empty() {
+        if !prepared.has_deploy && !input.is_empty() {
             return fail(state, "constructor arguments for a contract without `deploy`".into());
         }
-        let vm = prepared.encode();
-        let record = Meta { kind: VmKind::Wasm, constants: envelope.constants, prepared: &vm };
-        let code_len = envelope.code.len();
-        handler.stage_deploy(&created, Some((envelope.code.to_vec(), record.encode())));
+        stage(&prepared.encode());
         if prepared.has_deploy {
-            let (code, constants) = (&Rc::new(envelope.code.to_vec()), envelope.constants);
-            let (input, entry) = (envelope.args.to_vec(), Entry::Deploy { code_len });
-            return self.enter_wasm(code, constants, input, entry, state, handler);
+            return self.enter_wasm(&Rc::new(code.to_vec()), constants, input, entry, state, handler);
         }
-        let deposit = alloy_primitives::U256::from(crate::ee::schedule::code_deposit(code_len));
+        let deposit = alloy_primitives::U256::from(crate::ee::schedule::code_deposit(code.len()));
         let result = state.record_gas(deposit).map(|()| ExitSucceed::Returned);
         InvokerControl::DirectExit(InvokerExit {
             result,

@@ -1,6 +1,6 @@
 //! One WASM call frame that never calls the system itself: it runs until
 //! it needs something only the system can give (state, a call, a create)
-//! and hands back a [`Request`]; the system answers and [`WasmFrame::resume`]
+//! and hands back a [`Request`]; the system answers and [`GuestFrame::resume`]
 //! continues where it stopped (wasmi's resumable calls). So a frame can sit
 //! suspended on the system's explicit frame stack while its callee, of any
 //! VM, runs — no call recurses on the native stack.
@@ -23,7 +23,10 @@ use wasmi::{
 };
 
 use super::prepare;
-use crate::ee::schedule;
+use crate::ee::{
+    guest::{Answer, CallKind, Context, Exit, GuestFrame, Request, Step},
+    schedule,
+};
 
 /// Fuel (wasmi's unit, about one instruction) bought by one gas.
 ///
@@ -34,145 +37,6 @@ use crate::ee::schedule;
 /// per gas, so 8 fuel per gas gives about 465 — inside the native cost
 /// model's 1,000 ticks per gas (see BENCHMARKS.md, `native_model`).
 pub const FUEL_PER_GAS: u64 = 8;
-
-/// What a frame knows of its call.
-#[derive(Debug, Clone)]
-pub struct Context {
-    /// Input (calldata, or constructor arguments in `deploy`).
-    pub calldata: Vec<u8>,
-    /// The caller.
-    pub caller: Address,
-    /// The transaction's sender.
-    pub origin: Address,
-    /// The account whose storage this frame uses.
-    pub address: Address,
-    /// Wei sent with the call.
-    pub value: U256,
-    /// Gas given to the frame.
-    pub gas_limit: u64,
-    /// Whether state changes are forbidden.
-    pub is_static: bool,
-    /// The constants area of the code's deployment.
-    pub constants: Rc<Vec<u8>>,
-    /// Block number, timestamp, chain id.
-    pub block: (u64, u64, u64),
-    /// The block's coinbase.
-    pub coinbase: Address,
-    /// The block's base fee per gas.
-    pub base_fee: U256,
-}
-
-/// The kind of a call a frame asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallKind {
-    /// `call`: the callee's code on the callee's storage, with value.
-    Call,
-    /// `static_call`: no state changes in the callee or below.
-    Static,
-    /// `delegate_call`: the callee's code on this frame's storage, with
-    /// this frame's caller and value.
-    Delegate,
-}
-
-/// What a frame needs from the system.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    /// A storage slot of this frame's account; answer [`Answer::Word`].
-    StorageRead(U256),
-    /// Writes a slot; answer [`Answer::Done`].
-    StorageWrite(U256, U256),
-    /// A transient slot; answer [`Answer::Word`].
-    TransientRead(U256),
-    /// Writes a transient slot; answer [`Answer::Done`].
-    TransientWrite(U256, U256),
-    /// An account's balance; answer [`Answer::Word`].
-    Balance(Address),
-    /// A log; answer [`Answer::Done`].
-    Log(Vec<B256>, Vec<u8>),
-    /// A call; answer [`Answer::Call`].
-    Call {
-        /// Which kind.
-        kind: CallKind,
-        /// The callee.
-        to: Address,
-        /// Wei sent (zero unless [`CallKind::Call`]).
-        value: U256,
-        /// Input.
-        data: Vec<u8>,
-        /// Gas asked for (the system gives at most 63/64 of what is left).
-        gas: u64,
-    },
-    /// A creation; answer [`Answer::Call`] with the address in `created`.
-    Create {
-        /// Wei endowed.
-        value: U256,
-        /// Init data of any VM.
-        code: Vec<u8>,
-        /// CREATE2's salt; `None` for CREATE.
-        salt: Option<B256>,
-    },
-}
-
-/// How a call ended, as a frame sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallStatus {
-    /// It succeeded.
-    Success = 0,
-    /// It reverted.
-    Reverted = 1,
-    /// It failed otherwise.
-    Failed = 2,
-}
-
-/// The system's answer to a [`Request`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
-    /// Done; `gas` is what the operation cost.
-    Done {
-        /// Gas charged.
-        gas: u64,
-    },
-    /// A word, and its cost.
-    Word {
-        /// The value.
-        value: U256,
-        /// Gas charged.
-        gas: u64,
-    },
-    /// A call or creation ended.
-    Call {
-        /// How.
-        status: CallStatus,
-        /// Return or revert data.
-        output: Vec<u8>,
-        /// Gas the callee used plus the cost of the call.
-        gas: u64,
-        /// The new contract, for a successful creation.
-        created: Option<Address>,
-    },
-}
-
-/// How a frame ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Exit {
-    /// `finish`, or a return from the export: output and gas used.
-    Success(Vec<u8>, u64),
-    /// `revert`: revert data and gas used.
-    Revert(Vec<u8>, u64),
-    /// Out of gas (fuel, or a host function's cost): all gas is spent.
-    OutOfGas,
-    /// A trap or a static-call violation, with why: all gas is spent.
-    Failure(String),
-}
-
-/// What [`WasmFrame::start`] and [`WasmFrame::resume`] give back.
-#[derive(Debug)]
-pub enum Step {
-    /// The frame is suspended until the request is answered.
-    Request(Request),
-    /// The frame ended.
-    Exit(Exit),
-}
 
 /// Where an answer goes once it comes.
 #[derive(Debug, Clone, Copy)]
@@ -534,18 +398,6 @@ impl WasmVm {
 }
 
 impl WasmFrame {
-    /// Gas left, in whole gas.
-    pub fn gas_left(&self) -> u64 {
-        self.store.get_fuel().unwrap_or(0) / FUEL_PER_GAS
-    }
-
-    /// Sets the gas left: the system keeps the books while a callee runs
-    /// and hands back what it did not use.
-    pub fn set_gas_left(&mut self, gas: u64) {
-        // Fuel metering is on in this engine's config, so this cannot fail.
-        let _ = self.store.set_fuel(gas.saturating_mul(FUEL_PER_GAS));
-    }
-
     fn gas_used(&self) -> u64 {
         let limit = self.store.data().ctx.gas_limit;
         let left = self.store.get_fuel().unwrap_or(0) / FUEL_PER_GAS;
@@ -576,16 +428,26 @@ impl WasmFrame {
         }
     }
 
-    /// Runs the entry point until it needs the system or ends.
-    pub fn start(&mut self) -> Step {
+}
+
+impl GuestFrame for WasmFrame {
+    fn gas_left(&self) -> u64 {
+        self.store.get_fuel().unwrap_or(0) / FUEL_PER_GAS
+    }
+
+    fn set_gas_left(&mut self, gas: u64) {
+        // Fuel metering is on in this engine's config, so this cannot fail.
+        let _ = self.store.set_fuel(gas.saturating_mul(FUEL_PER_GAS));
+    }
+
+    fn start(&mut self) -> Step {
         let r = self.entry.call_resumable(&mut self.store, &[], &mut []);
         self.step(r)
     }
 
-    /// Continues after the system answered the last request. An answer of
-    /// the wrong shape, or one that costs more gas than is left, fails the
-    /// frame.
-    pub fn resume(&mut self, answer: Answer) -> Step {
+    /// An answer of the wrong shape, or one that costs more gas than is
+    /// left, fails the frame.
+    fn resume(&mut self, answer: Answer) -> Step {
         let Some((inv, pending)) = self.suspended.take() else {
             return Step::Exit(Exit::Failure("resumed without a request".into()));
         };
@@ -638,6 +500,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::ee::guest::CallStatus;
 
     /// A counter: reads slot 0, writes it + 1, logs the new value, calls the
     /// address in calldata[0..20] with the new value as input, and

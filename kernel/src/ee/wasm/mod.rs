@@ -7,12 +7,9 @@
 //!   record kept beside the code.
 //! - [`frame`]: one contract frame under fuel ([`frame::FUEL_PER_GAS`]),
 //!   answering what it knows itself and suspending (wasmi's resumable
-//!   calls) at every request the system must answer.
-//! - [`call`]: that frame on the system's call stack: requests answered from
-//!   the backend with Ethereum's gas schedule, calls and creations turned
-//!   into the `evm` crate's traps.
+//!   calls) at every request the system must answer. On the call stack it
+//!   is a [`crate::ee::guest::call::GuestCall`], as a RISC-V frame is.
 
 pub mod abi;
-pub mod call;
 pub mod frame;
 pub mod prepare;

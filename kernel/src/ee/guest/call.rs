@@ -1,8 +1,8 @@
-//! A WASM frame on the system's call stack: the `evm` crate's standard
-//! invoker keeps the stack, and a WASM frame sits on it the way an EVM frame
-//! does.
+//! A WASM or RISC-V frame on the system's call stack: the `evm` crate's
+//! standard invoker keeps the stack, and such a frame sits on it the way an
+//! EVM frame does.
 //!
-//! A [`WasmCall`] pairs the [`WasmFrame`] with the invoker's per-frame
+//! A [`GuestCall`] pairs the [`GuestFrame`] with the invoker's per-frame
 //! state (the gasometer, call context and static flag). Requests the system
 //! can answer at once — storage, transient storage, balances, logs — are
 //! answered here from the backend, charged with the EVM's schedule
@@ -37,13 +37,13 @@ use evm::{
     standard::{Config, InvokerState, State},
 };
 
-use super::frame::{Answer, CallKind, CallStatus, Context, Exit, Request, Step, WasmFrame};
+use super::{Answer, CallKind, CallStatus, Context, Exit, GuestFrame, Request, Step};
 use crate::ee::{
     evm::backend::{address, h160},
     schedule,
 };
 
-/// What a [`WasmCall`] does when it starts.
+/// What a [`GuestCall`] does when it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
     /// Runs `call` with the calldata.
@@ -56,10 +56,10 @@ pub enum Entry {
     },
 }
 
-/// A WASM frame with its invoker state.
-pub struct WasmCall<'c> {
-    /// Boxed: a wasmi store is large, and frames sit in one enum.
-    frame: Box<WasmFrame>,
+/// A WASM or RISC-V frame with its invoker state.
+pub struct GuestCall<'c, F> {
+    /// Boxed: a VM's frame is large, and frames sit in one enum.
+    frame: Box<F>,
     state: State<'c>,
     entry: Entry,
     retbuf: Vec<u8>,
@@ -68,14 +68,22 @@ pub struct WasmCall<'c> {
     answer: Option<Answer>,
 }
 
-impl core::fmt::Debug for WasmCall<'_> {
+impl<F: core::fmt::Debug> core::fmt::Debug for GuestCall<'_, F> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("WasmCall").field("frame", &self.frame).field("entry", &self.entry).finish()
+        f.debug_struct("GuestCall").field("frame", &self.frame).field("entry", &self.entry).finish()
     }
 }
 
 impl Entry {
-    /// The export this entry runs.
+    /// The value of `a0` a RISC-V program starts with for this entry.
+    pub fn number(self) -> u64 {
+        match self {
+            Entry::Call => 0,
+            Entry::Deploy { .. } => 1,
+        }
+    }
+
+    /// The WASM export this entry runs.
     pub fn export(self) -> &'static str {
         match self {
             Entry::Call => "call",
@@ -113,10 +121,10 @@ pub fn context<H: RuntimeEnvironment>(
     }
 }
 
-impl<'c> WasmCall<'c> {
+impl<'c, F: GuestFrame> GuestCall<'c, F> {
     /// Puts `frame`, loaded for `entry` with [`context`] from `state`, on the
     /// stack with its invoker state.
-    pub fn new(frame: WasmFrame, state: State<'c>, entry: Entry) -> Self {
+    pub fn new(frame: F, state: State<'c>, entry: Entry) -> Self {
         Self {
             frame: Box::new(frame),
             state,

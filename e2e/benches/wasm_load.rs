@@ -1,8 +1,11 @@
-//! What deploy-time preparation saves each call of a WASM contract: the
-//! kernel validates a module once, at deployment (`prepare::prepare`,
-//! wasmi's `Module::new`), and every call after loads it unchecked and
-//! instantiates it (`WasmVm::frame`). Natively, on the Rust ERC-20
-//! (`kernels-examples/contracts/erc20`, 44 KB), side by side in one run.
+//! What deploy-time preparation saves each call of a WASM or RISC-V
+//! contract: the kernel validates a module once, at deployment
+//! (`prepare::prepare`, wasmi's `Module::new`), and every call after loads
+//! it unchecked and instantiates it (`WasmVm::frame`); it checks and parses
+//! an ELF once (`riscv::prepare::prepare`) and every call loads its pages
+//! from the kept plan (`RiscvFrame::new`). Natively, on the Rust ERC-20
+//! (`kernels-examples/contracts/erc20`) built for each VM, side by side in
+//! one run; and the RISC-V interpreter's speed on a loop.
 //!
 //! `cargo bench -p zkos-e2e --bench wasm_load`. Figures in BENCHMARKS.md.
 
@@ -11,7 +14,8 @@ use std::rc::Rc;
 use alloy_primitives::{Address, U256};
 use criterion::{Criterion, criterion_group, criterion_main};
 use zkos_kernel::ee::{
-    guest::{Context, GuestFrame},
+    guest::{Context, Exit, GuestFrame, Step},
+    riscv::{self, frame::RiscvFrame},
     wasm::{frame::WasmVm, prepare},
 };
 
@@ -45,6 +49,43 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("load unchecked and instantiate (each call)", |b| {
         b.iter(|| WasmVm::new().expect("an engine").frame(&code, "call", context()).expect("loads"))
+    });
+    g.finish();
+
+    let elf = e2e::riscv_contract("zkos_erc20");
+    let mut g = c.benchmark_group(format!("erc20 ELF ({} KB)", elf.len() / 1000));
+    g.bench_function("check and parse (once, at deploy)", |b| {
+        b.iter(|| riscv::prepare::prepare(&elf).expect("valid"))
+    });
+    let plan = riscv::prepare::prepare(&elf).expect("valid");
+    let stored = riscv::prepare::encode(&plan);
+    g.bench_function("check, parse and load (what each call would do)", |b| {
+        b.iter(|| {
+            let plan = riscv::prepare::prepare(&elf).expect("valid");
+            RiscvFrame::new(&elf, &plan, 0, context()).expect("loads")
+        })
+    });
+    g.bench_function("load from the kept plan (each call)", |b| {
+        b.iter(|| {
+            let plan = riscv::prepare::decode(&stored).expect("a plan");
+            RiscvFrame::new(&elf, &plan, 0, context()).expect("loads")
+        })
+    });
+    g.finish();
+
+    // The probe's operation 4 loops until its gas is gone: 100,000 gas of
+    // cycles.
+    let probe = e2e::riscv_contract("zkos_probe");
+    let plan = riscv::prepare::prepare(&probe).expect("valid");
+    let mut g = c.benchmark_group("RISC-V interpreter");
+    let cycles = 100_000 * riscv::frame::CYCLES_PER_GAS;
+    g.throughput(criterion::Throughput::Elements(cycles));
+    g.bench_function(format!("a loop of {cycles} cycles"), |b| {
+        b.iter(|| {
+            let ctx = Context { calldata: vec![4], gas_limit: 100_000, ..context() };
+            let mut f = RiscvFrame::new(&probe, &plan, 0, ctx).expect("loads");
+            assert!(matches!(f.start(), Step::Exit(Exit::OutOfGas)));
+        })
     });
     g.finish();
 }

@@ -45,22 +45,36 @@ fn reproducible_rustflags(root: &Path) -> String {
 /// files. Each package is built on its own, so one's dependencies cannot
 /// change another's features (and bytes).
 fn build_wasm32(packages: &[(&str, &str)], profile: &str) -> PathBuf {
+    build(packages, profile, WASM32, &["build"])
+}
+
+const WASM32: &str = "wasm32-unknown-unknown";
+const RISCV64: &str = "riscv64imac-unknown-none-elf";
+
+/// Builds contract `packages` for `riscv64imac-unknown-none-elf` as
+/// executables (`cargo rustc --crate-type bin`: the same library crate the
+/// wasm32 build makes a module of), as [`build_wasm32`] does.
+fn build_riscv64(packages: &[(&str, &str)], profile: &str) -> PathBuf {
+    build(packages, profile, RISCV64, &["rustc", "--crate-type", "bin"])
+}
+
+fn build(packages: &[(&str, &str)], profile: &str, target: &str, how: &[&str]) -> PathBuf {
     let root = workspace_root();
-    let target = root.join("target").join("e2e-kernels");
+    let dir = root.join("target").join("e2e-kernels");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     for (package, _) in packages {
         let status = Command::new(&cargo)
             .current_dir(&root)
             .env("CARGO_ENCODED_RUSTFLAGS", reproducible_rustflags(&root))
-            .args(["build", "--profile", profile, "--locked"])
-            .args(["--target", "wasm32-unknown-unknown", "--target-dir"])
-            .arg(&target)
+            .args(how)
+            .args(["--profile", profile, "--locked", "--target", target, "--target-dir"])
+            .arg(&dir)
             .args(["-p", package])
             .status()
             .expect("cargo runs");
-        assert!(status.success(), "building {package} for wasm32 failed");
+        assert!(status.success(), "building {package} for {target} failed");
     }
-    target.join("wasm32-unknown-unknown").join(profile)
+    dir.join(target).join(profile)
 }
 
 /// Builds every kernel (release) once per test process; returns the
@@ -86,9 +100,28 @@ pub fn contract(stem: &str) -> Vec<u8> {
     read_wasm(contracts_dir(), stem)
 }
 
+/// The Rust contracts built for RISC-V.
+pub const RISCV_CONTRACTS: [(&str, &str); 3] =
+    [("zkos-erc20", "zkos_erc20"), ("zkos-vault", "zkos_vault"), ("zkos-probe", "zkos_probe")];
+
+/// Builds the RISC-V contracts once per test process; returns the
+/// directory of the ELF files.
+pub fn riscv_contracts_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| build_riscv64(&RISCV_CONTRACTS, "contract"))
+}
+
+/// The bytes of a Rust contract built for RISC-V (a static ELF).
+pub fn riscv_contract(stem: &str) -> Vec<u8> {
+    read(&riscv_contracts_dir().join(stem))
+}
+
 fn read_wasm(dir: &Path, stem: &str) -> Vec<u8> {
-    let path = dir.join(format!("{stem}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    read(&dir.join(format!("{stem}.wasm")))
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The path of a built kernel (`echo_kernel`, `counter_kernel`, `zkos_kernel`).
@@ -133,6 +166,22 @@ pub fn runner_with_genesis_and_limit(
     let mut r = Runner::open(None, RunnerConfig { engine, tick_limit }).expect("in-memory state");
     r.originate(wasm, metadata(), Some(genesis)).expect("valid kernel and genesis");
     r
+}
+
+/// What an inbox message holds after the rollup's framing.
+pub const MAX_MESSAGE: usize = 4096 - 22;
+
+/// Signed transactions as the external messages that carry them: each in
+/// one message, or in chunks when it is larger than a message holds (a
+/// contract deployment of tens of KB).
+pub fn messages<'a>(txs: impl IntoIterator<Item = &'a [u8]>) -> Vec<InboxMessage> {
+    txs.into_iter()
+        .flat_map(|t| match t.len() > MAX_MESSAGE {
+            true => zkos_kernel::bootloader::chunks::split(t, MAX_MESSAGE),
+            false => std::vec![t.to_vec()],
+        })
+        .map(|m| framed(&m))
+        .collect()
 }
 
 /// `tx` as an external message framed for the test rollup.

@@ -1,15 +1,17 @@
-//! Contracts of two VMs calling each other through the whole stack: the OS
-//! kernel built for wasm32, run by `pvm-runner` on both engines over the dev
-//! genesis. The WASM contract is `kernel/tests/contracts/probe.wat`, the
-//! Solidity one `contracts/src/Relay.sol`: deployment, EVM → WASM with value,
-//! a revert crossing VMs both ways, a static-call violation in a WASM
-//! callee, out of gas in a WASM callee, reentrancy, a WASM contract that
-//! loops forever, mixed EVM/WASM recursion, and a WASM contract created by
-//! the EVM. Receipts are snapshotted.
+//! Contracts of all three VMs calling each other through the whole stack:
+//! the OS kernel built for wasm32, run by `pvm-runner` on both engines over
+//! the dev genesis. A probe — `kernel/tests/contracts/probe.wat` for WASM,
+//! `kernels-examples/contracts/probe` (Rust, the same protocol) built for
+//! RISC-V — meets the Solidity `contracts/src/Relay.sol`: deployment, EVM →
+//! probe with value, a revert crossing VMs both ways, a static-call
+//! violation in the probe, out of gas in the probe, reentrancy, a probe that
+//! loops forever, mixed recursion 60 deep, the EVM creating a probe, and the
+//! probe creating and calling a probe of the third VM. The same steps run
+//! with each probe; receipts are snapshotted.
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, sol};
-use e2e::{framed, kernel, runner_with_genesis};
+use e2e::{kernel, riscv_contract, runner_with_genesis};
 use pvm_runner::{EngineKind, genesis::Genesis, runner::Runner};
 use wallet::{Call, Wallet};
 use zkos_kernel::ee::deploy::Envelope;
@@ -28,10 +30,40 @@ fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn probe_init(constants: &[u8], arg: u64) -> Vec<u8> {
-    let code = wat::parse_file(root().join("kernel/tests/contracts/probe.wat")).unwrap();
-    let args = U256::from(arg).to_be_bytes::<32>();
-    Envelope { code: &code, constants, args: &args }.join()
+/// The probe of one VM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    Wasm,
+    RiscV,
+}
+
+impl Probe {
+    fn vm(self) -> &'static str {
+        match self {
+            Probe::Wasm => "WASM",
+            Probe::RiscV => "RISC-V",
+        }
+    }
+
+    /// The init data: code, constants, and `arg` for the constructor.
+    fn init(self, constants: &[u8], arg: u64) -> Vec<u8> {
+        let code = match self {
+            Probe::Wasm => {
+                wat::parse_file(root().join("kernel/tests/contracts/probe.wat")).unwrap()
+            }
+            Probe::RiscV => riscv_contract("zkos_probe"),
+        };
+        let args = U256::from(arg).to_be_bytes::<32>();
+        Envelope { code: &code, constants, args: &args }.join()
+    }
+
+    /// The VM the probe creates a contract of.
+    fn other(self) -> Probe {
+        match self {
+            Probe::Wasm => Probe::RiscV,
+            Probe::RiscV => Probe::Wasm,
+        }
+    }
 }
 
 fn relay_initcode() -> Vec<u8> {
@@ -54,12 +86,25 @@ fn slot(r: &Runner, a: &Address, key: U256) -> U256 {
 
 #[test]
 fn evm_and_wasm_contracts_call_each_other_alike_on_both_engines() {
+    across_vms(Probe::Wasm, "cross_vm_receipts");
+}
+
+#[test]
+fn evm_and_riscv_contracts_call_each_other_alike_on_both_engines() {
+    across_vms(Probe::RiscV, "cross_vm_riscv_receipts");
+}
+
+fn across_vms(probe: Probe, snapshot: &str) {
     let genesis = Genesis::parse(
         &std::fs::read_to_string(root().join("kernels-examples/genesis/dev.json")).unwrap(),
     )
     .unwrap();
     let alice = Wallet::from_seed(1);
     let (wasm, relay) = (alice.address().create(0), alice.address().create(1));
+    let (vm, other) = (probe.vm(), probe.other().vm());
+    let probe_init = |constants: &[u8], arg| probe.init(constants, arg);
+    let label = |what: &str| what.replace("WASM", vm).replace("OTHER", other);
+    let created = wasm.create(1);
     let steps: Vec<(&str, Call, u64)> = vec![
         ("deploy the WASM probe", Call::create(probe_init(b"constants", 41)), 3_000_000),
         ("deploy the Solidity relay", Call::create(relay_initcode()), 3_000_000),
@@ -115,6 +160,16 @@ fn evm_and_wasm_contracts_call_each_other_alike_on_both_engines() {
             Call::with_input(relay, createCall { init: probe_init(b"", 5).into() }.abi_encode()),
             3_000_000,
         ),
+        (
+            "the WASM probe creates a contract of OTHER",
+            Call::with_input(wasm, [vec![7], probe.other().init(b"", 9)].concat()),
+            3_000_000,
+        ),
+        (
+            "WASM calls the OTHER contract it created",
+            Call::with_input(wasm, op(1, created, &[0])),
+            500_000,
+        ),
     ];
     let chain_id = genesis.config.chain_id;
     let txs: Vec<Vec<u8>> = steps
@@ -132,7 +187,7 @@ fn evm_and_wasm_contracts_call_each_other_alike_on_both_engines() {
             .iter()
             .enumerate()
             .map(|(i, txs)| {
-                let msgs: Vec<_> = txs.iter().map(|t| framed(t)).collect();
+                let msgs = e2e::messages(txs.iter().map(Vec::as_slice));
                 r.run_level(e2e::level(i as u32 + 1, &msgs)).unwrap().root
             })
             .collect();
@@ -146,21 +201,23 @@ fn evm_and_wasm_contracts_call_each_other_alike_on_both_engines() {
     for ((what, _, _), tx) in steps.iter().zip(&txs) {
         let (receipt, info) = e2e::receipt_of(r, tx).expect("a receipt");
         let name = |a: &Address| match *a {
-            a if a == wasm => "wasm".to_owned(),
+            a if a == wasm => "probe".to_owned(),
+            a if a == created => "created".to_owned(),
             a if a == relay => "relay".to_owned(),
             a => format!("{a}"),
         };
         let logs: Vec<_> = receipt.logs().iter().map(|l| name(&l.address)).collect();
         statuses.push(receipt.status());
         summary += &format!(
-            "{what}: status {} gas {} logs [{}]\n",
+            "{}: status {} gas {} logs [{}]\n",
+            label(what),
             u8::from(receipt.status()),
             info.gas_used,
             logs.join(", ")
         );
     }
-    insta::assert_snapshot!("cross_vm_receipts", summary);
-    let expected = [true, true, true, false, true, true, true, false, true, true];
+    insta::assert_snapshot!(snapshot, summary);
+    let expected = [true, true, true, false, true, true, true, false, true, true, true, true];
     assert_eq!(statuses, expected);
 
     let eth = |a: &Address| {
@@ -169,7 +226,10 @@ fn evm_and_wasm_contracts_call_each_other_alike_on_both_engines() {
     assert_eq!(eth(&wasm), U256::from(7), "the value the EVM sent");
     // 41 from the constructor, +1 from the EVM's call, +1 by reentrancy.
     assert_eq!(slot(r, &wasm, U256::ZERO), U256::from(43));
-    let created = relay.create(1);
-    assert_eq!(slot(r, &created, U256::ZERO), U256::from(5));
-    assert_eq!(value(r, &layout::code(&created)), value(r, &layout::code(&wasm)));
+    let by_evm = relay.create(1);
+    assert_eq!(slot(r, &by_evm, U256::ZERO), U256::from(5));
+    assert_eq!(value(r, &layout::code(&by_evm)), value(r, &layout::code(&wasm)));
+    // The probe of the other VM, created by this one, counted once from 9.
+    assert_eq!(slot(r, &created, U256::ZERO), U256::from(10));
+    assert_ne!(value(r, &layout::code(&created)), value(r, &layout::code(&wasm)));
 }

@@ -66,7 +66,7 @@ impl Bench {
     fn send(&mut self, call: Call, gas: u64) -> Measured {
         let raw = self.alice.sign_1559(23115, &call, self.nonce, 2 * GWEI, GWEI, gas);
         self.nonce += 1;
-        let msgs = [e2e::framed(&raw)];
+        let msgs = e2e::messages([raw.as_slice()]);
         let encoded = e2e::level(self.level, &msgs);
         self.level += 1;
         // What the bootloader plans: the run, every message, the seal.
@@ -77,7 +77,8 @@ impl Bench {
             + native::SEAL_PER_TX;
         let o = self.r.run_level(encoded).unwrap();
         assert_eq!(o.report.runs.len(), 1);
-        let (receipt, info) = e2e::receipt_of(&self.r, &raw).expect("included");
+        let (receipt, info) = e2e::receipt_of(&self.r, &raw)
+            .unwrap_or_else(|| panic!("not included: {:?}", o.report));
         Measured {
             ticks: o.report.ticks(),
             planned,
@@ -230,6 +231,22 @@ fn measured_ticks_stay_below_the_native_cost_model() {
     let m = b.call(input, 4_000_000);
     assert!(m.ok, "calls into WASM");
     check("20 × a call of a WASM contract that returns", &m);
+    // The same for RISC-V (kernels-examples/contracts/probe, the same
+    // protocol in Rust).
+    let elf = e2e::riscv_contract("zkos_probe");
+    let init = zkos_kernel::ee::deploy::Envelope { code: &elf, constants: &[], args: &[0; 32] };
+    let riscv = b.alice.address().create(b.nonce);
+    let m = b.send(Call::create(init.join()), 1_000_000);
+    assert!(m.ok, "the RISC-V probe deploys");
+    check(&format!("deploy a RISC-V contract ({:.1} KB)", elf.len() as f64 / 1000.0), &m);
+    let m = b.send(Call::with_input(riscv, vec![4]), gas);
+    check("RISC-V bare loop", &m);
+    let m = b.send(Call::with_input(riscv, vec![0]), 300_000);
+    check("RISC-V counter (storage, log)", &m);
+    let input = callsCall { target: riscv, input: vec![8].into(), n: U256::from(20) }.abi_encode();
+    let m = b.call(input, 4_000_000);
+    assert!(m.ok, "calls into RISC-V");
+    check("20 × a call of a RISC-V contract that returns", &m);
     println!("{}", table.join("\n"));
     assert!(over.is_empty(), "over the model: {over:#?}");
 }

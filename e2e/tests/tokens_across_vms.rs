@@ -1,19 +1,20 @@
-//! Tokens of two VMs traded by a Solidity contract, through the whole
-//! stack on both engines: the Rust ERC-20 (`kernels-examples/contracts/erc20`,
-//! built for wasm32) and OpenZeppelin's ERC-20 (`contracts/src/ZkToken.sol`)
-//! swapped by `contracts/src/Swap.sol`, which calls both through the same
-//! `IERC20` interface; and a Rust vault (`kernels-examples/contracts/vault`)
-//! that calls the Solidity token to take and return deposits. Each of the
-//! first transfers runs alone in a level so
-//! its ticks can be read; run with `--nocapture` for the figures recorded in
+//! Tokens of all three VMs traded by a Solidity contract, through the whole
+//! stack on both engines: the Rust ERC-20 (`kernels-examples/contracts/erc20`)
+//! built for wasm32 and, from the same source, for riscv64, and
+//! OpenZeppelin's ERC-20 (`contracts/src/ZkToken.sol`), swapped by
+//! `contracts/src/Swap.sol`, which calls them all through the same `IERC20`
+//! interface; and the Rust vault (`kernels-examples/contracts/vault`), on
+//! WASM and on RISC-V, calling the Solidity token to take and return
+//! deposits. Each of the first transfers runs alone in a level so its ticks
+//! can be read; run with `--nocapture` for the figures recorded in
 //! BENCHMARKS.md.
 
 use alloy_primitives::{Address, U256, keccak256};
 use alloy_sol_types::{SolCall, SolValue, sol};
-use e2e::{contract, framed, kernel, runner_with_genesis};
+use e2e::{contract, kernel, riscv_contract, runner_with_genesis};
 use pvm_runner::{EngineKind, genesis::Genesis, runner::Runner};
 use wallet::{Call, Wallet};
-use zkos_kernel::{bootloader::chunks, ee::deploy::Envelope};
+use zkos_kernel::ee::deploy::Envelope;
 
 sol! {
     function transfer(address to, uint256 value) returns (bool);
@@ -25,8 +26,6 @@ sol! {
 }
 
 const GWEI: u128 = 1_000_000_000;
-/// What an inbox message holds after the rollup's framing.
-const MAX_MESSAGE: usize = 4096 - 22;
 
 fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -56,7 +55,7 @@ fn balance(r: &Runner, token: &Address, a: &Address) -> U256 {
 }
 
 #[test]
-fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
+fn a_solidity_swap_trades_tokens_of_all_three_vms() {
     let genesis = Genesis::parse(
         &std::fs::read_to_string(root().join("kernels-examples/genesis/dev.json")).unwrap(),
     )
@@ -64,10 +63,14 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
     let [alice, bob, carol] = [1, 2, 3].map(Wallet::from_seed);
     let (rst, zkt, swap) = (0, 1, 2).map_tuple(|n| alice.address().create(n));
     let vault = alice.address().create(3);
+    let (rvt, rvault) = (alice.address().create(4), alice.address().create(5));
     let code = contract("zkos_erc20");
     let constants = zkos_erc20::constants("Rust Token", "RST", 18);
     let supply = tokens(1_000_000).abi_encode();
     let rust_token = Envelope { code: &code, constants: &constants, args: &supply }.join();
+    let elf = riscv_contract("zkos_erc20");
+    let constants = zkos_erc20::constants("RISC-V Token", "RVT", 18);
+    let riscv_token = Envelope { code: &elf, constants: &constants, args: &supply }.join();
     let zk_token = [solidity("ZkToken"), supply.clone()].concat();
     let to = |t: Address, input: Vec<u8>| Call::with_input(t, input);
     let transfer = |who: &Wallet, v| transferCall { to: who.address(), value: v }.abi_encode();
@@ -83,9 +86,17 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
                 Call::create(contract("zkos_vault")),
                 4_900_000,
             ),
+            ("deploy the Rust ERC-20 (RISC-V)", &alice, Call::create(riscv_token), 4_900_000),
+            (
+                "deploy the Rust vault (RISC-V)",
+                &alice,
+                Call::create(riscv_contract("zkos_vault")),
+                4_900_000,
+            ),
         ],
         vec![("WASM token transfer", &alice, to(rst, transfer(&bob, tokens(1000))), 1_500_000)],
         vec![("EVM token transfer", &alice, to(zkt, transfer(&bob, tokens(1000))), 1_500_000)],
+        vec![("RISC-V token transfer", &alice, to(rvt, transfer(&bob, tokens(1000))), 1_500_000)],
         vec![
             ("bob approves the swap (WASM)", &bob, to(rst, approve(tokens(500))), 1_500_000),
             (
@@ -122,6 +133,29 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
                 to(rst, transfer(&carol, tokens(10_000))),
                 1_500_000,
             ),
+            ("bob approves the swap (RISC-V)", &bob, to(rvt, approve(tokens(300))), 1_500_000),
+            (
+                "bob offers 300 RVT for 100 RST",
+                &bob,
+                to(
+                    swap,
+                    offerCall {
+                        give: rvt,
+                        giveAmount: tokens(300),
+                        want: rst,
+                        wantAmount: tokens(100),
+                    }
+                    .abi_encode(),
+                ),
+                1_500_000,
+            ),
+            ("alice approves the swap (WASM)", &alice, to(rst, approve(tokens(100))), 1_500_000),
+            (
+                "alice takes the RISC-V for WASM offer",
+                &alice,
+                to(swap, takeCall { id: U256::from(1) }.abi_encode()),
+                1_500_000,
+            ),
             (
                 "bob offers RST he has not approved",
                 &bob,
@@ -155,6 +189,19 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
         ("alice withdraws more than is left", &alice, to(vault, withdraw(tokens(100))), 1_500_000),
         ("carol deposits without an allowance", &carol, to(vault, deposit(tokens(1))), 1_500_000),
     ]);
+    // The same vault's source, built for RISC-V.
+    let approve_rvault = approveCall { spender: rvault, value: tokens(50) }.abi_encode();
+    levels.push(vec![
+        ("alice approves the RISC-V vault (EVM)", &alice, to(zkt, approve_rvault), 200_000),
+        (
+            "alice deposits 50 ZKT in the RISC-V vault",
+            &alice,
+            to(rvault, deposit(tokens(50))),
+            1_500_000,
+        ),
+        ("alice withdraws 20 from it", &alice, to(rvault, withdraw(tokens(20))), 1_500_000),
+        ("alice withdraws 31 from it", &alice, to(rvault, withdraw(tokens(31))), 1_500_000),
+    ]);
     let chain_id = genesis.config.chain_id;
     let mut nonces = std::collections::BTreeMap::new();
     let signed: Vec<Vec<(&str, Vec<u8>)>> = levels
@@ -178,14 +225,7 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
             .enumerate()
             .map(|(i, txs)| {
                 // A 44 KB deployment is more than one inbox message: chunks.
-                let msgs: Vec<_> = txs
-                    .iter()
-                    .flat_map(|(_, t)| match t.len() > MAX_MESSAGE {
-                        true => chunks::split(t, MAX_MESSAGE),
-                        false => vec![t.clone()],
-                    })
-                    .map(|m| framed(&m))
-                    .collect();
+                let msgs = e2e::messages(txs.iter().map(|(_, t)| t.as_slice()));
                 let o = r.run_level(e2e::level(i as u32 + 1, &msgs)).unwrap();
                 (o.root, o.report.ticks())
             })
@@ -205,6 +245,8 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
             a if a == zkt => "ZKT",
             a if a == swap => "swap",
             a if a == vault => "vault",
+            a if a == rvt => "RVT",
+            a if a == rvault => "RISC-V vault",
             _ => "?",
         };
         let logs: Vec<_> = receipt.logs().iter().map(|l| name(&l.address)).collect();
@@ -223,14 +265,20 @@ fn a_solidity_swap_trades_a_rust_wasm_token_for_an_openzeppelin_one() {
     let gas_of = |name: &str| gas.iter().find(|(w, _)| *w == name).map(|(_, g)| *g).unwrap();
     println!("| Rust, WASM | {} | {} |", gas_of("WASM token transfer"), ticks(1));
     println!("| OpenZeppelin, EVM | {} | {} |", gas_of("EVM token transfer"), ticks(2));
+    println!("| Rust, RISC-V | {} | {} |", gas_of("RISC-V token transfer"), ticks(3));
 
     let [a, b, c] = [&alice, &bob, &carol].map(|w| w.address());
-    assert_eq!(balance(r, &rst, &a), tokens(1_000_000 - 1000 + 500));
-    assert_eq!(balance(r, &rst, &b), tokens(1000 - 500));
+    assert_eq!(balance(r, &rst, &a), tokens(1_000_000 - 1000 + 500 - 100));
+    assert_eq!(balance(r, &rst, &b), tokens(1000 - 500 + 100));
+    assert_eq!(balance(r, &rvt, &a), tokens(1_000_000 - 1000 + 300));
+    assert_eq!(balance(r, &rvt, &b), tokens(1000 - 300));
+    assert_eq!(balance(r, &rvt, &swap), U256::ZERO);
     assert_eq!(balance(r, &rst, &c), U256::ZERO);
     assert_eq!(balance(r, &rst, &swap), U256::ZERO);
-    assert_eq!(balance(r, &zkt, &a), tokens(1_000_000 - 1000 - 200 - 100 + 40));
+    assert_eq!(balance(r, &zkt, &a), tokens(1_000_000 - 1000 - 200 - 100 + 40 - 50 + 20));
     assert_eq!(balance(r, &zkt, &vault), tokens(60));
+    assert_eq!(balance(r, &zkt, &rvault), tokens(30));
+    assert!(summary.contains("alice withdraws 31 from it: status 0"));
     assert!(summary.contains("alice withdraws more than is left: status 0"));
     assert!(summary.contains("carol deposits without an allowance: status 0"));
     assert_eq!(balance(r, &zkt, &b), tokens(1000 + 200));

@@ -39,7 +39,7 @@
   ;; 0: calldata; 8192: slot key 0 (zero); 8224: value word; 8256: topic;
   ;; 8288: constants size word;
   ;; 8320: call value; 8352: slot key 1; 8400: created address; 8448: "nope";
-  ;; 12288: outgoing calldata; 16384: return data.
+  ;; 12288: outgoing calldata; 16384: return data; 20480: large init data.
   (data (i32.const 8256) "\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa")
   (data (i32.const 8383) "\01")
   (data (i32.const 8448) "nope")
@@ -84,7 +84,15 @@
 
   (func (export "call") (local $n i32) (local $op i32)
     (local.set $n (call $cds))
-    (if (i32.gt_u (local.get $n) (i32.const 8192)) (then (unreachable)))
+    ;; Init data too large for the calldata buffer (a RISC-V contract) is
+    ;; created from 20480, past the other buffers.
+    (if (i32.gt_u (local.get $n) (i32.const 8192)) (then
+      (if (i32.gt_u (local.get $n) (i32.const 45056)) (then (unreachable)))
+      (call $cdc (i32.const 20480) (i32.const 0) (local.get $n))
+      (if (i32.ne (i32.load8_u (i32.const 20480)) (i32.const 7)) (then (unreachable)))
+      (call $value (i32.const 8320))
+      (drop (call $create (i32.const 8320) (i32.const 20481) (i32.sub (local.get $n) (i32.const 1)) (i32.const 8400)))
+      (call $finish (i32.const 8400) (i32.const 20))))
     (call $cdc (i32.const 0) (i32.const 0) (local.get $n))
     (local.set $op (i32.load8_u (i32.const 0)))
     (call $value (i32.const 8320))

@@ -267,7 +267,14 @@ impl<'e, ES> ZkResolver<'e, ES> {
         }
         stage(&prepared.encode());
         if prepared.has_deploy {
-            return self.enter_wasm(&Rc::new(code.to_vec()), constants, input, entry, state, handler);
+            return self.enter_wasm(
+                &Rc::new(code.to_vec()),
+                constants,
+                input,
+                entry,
+                state,
+                handler,
+            );
         }
         let deposit = alloy_primitives::U256::from(crate::ee::schedule::code_deposit(code.len()));
         let result = state.record_gas(deposit).map(|()| ExitSucceed::Returned);

@@ -166,4 +166,3 @@ pub enum Step {
     /// The frame ended.
     Exit(Exit),
 }
-

@@ -161,11 +161,8 @@ mod tests {
             assert_eq!(s.number(), BASE + i as u64, "{s:?} is numbered by position");
             assert_eq!(Syscall::from_number(s.number()), Some(*s));
             // The enum's variant is the WASM name in CamelCase.
-            let camel: String = HOST_FNS[i]
-                .name
-                .split('_')
-                .map(|w| w[..1].to_uppercase() + &w[1..])
-                .collect();
+            let camel: String =
+                HOST_FNS[i].name.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
             assert_eq!(format!("{s:?}"), camel);
         }
         assert_eq!(Syscall::from_number(BASE - 1), None);

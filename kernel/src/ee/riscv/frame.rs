@@ -15,11 +15,11 @@
 
 use alloy_primitives::{Address, B256, U256, keccak256};
 use ckb_vm::{
-    Bytes, CoreMachine, DefaultCoreMachine, Error as VmError, ISA_A, ISA_IMC, Memory,
-    SparseMemory, SupportMachine, WXorXMemory,
+    Bytes, CoreMachine, DefaultCoreMachine, Error as VmError, ISA_A, ISA_IMC, Memory, SparseMemory,
+    SupportMachine, WXorXMemory,
     decoder::{Decoder, build_decoder},
     elf::ProgramMetadata,
-    instructions::execute,
+    instructions::{Thread, ThreadFactory, execute_with_thread, extract_opcode},
     machine::VERSION2,
     registers::{A0, A7, SP},
 };
@@ -33,9 +33,12 @@ use crate::ee::{
 /// Cycles (instructions) bought by one gas.
 ///
 /// Set from measurement so that a gas of RISC-V work costs the PVM about
-/// what a gas of EVM interpretation does (see BENCHMARKS.md, "RISC-V
-/// contracts").
-pub const CYCLES_PER_GAS: u64 = 4;
+/// what a gas of EVM interpretation does: under the `pvm` engine one cycle
+/// of the kernel's ckb-vm costs about 280 ticks (a loop of 400,000 cycles
+/// took 111 M ticks), and a bare EVM loop costs about 447 ticks per gas, so
+/// 2 cycles per gas gives about 560 — inside the native cost model's 1,000
+/// ticks per gas (see BENCHMARKS.md, `native_model`).
+pub const CYCLES_PER_GAS: u64 = 2;
 
 /// The memory of a frame: 1 MiB, of which ckb-vm allocates only the 4 KiB
 /// pages the contract touches.
@@ -313,6 +316,11 @@ impl Machine {
 pub struct RiscvFrame {
     machine: Machine,
     decoder: Decoder,
+    /// One small function per opcode. ckb-vm's `execute` dispatches with a
+    /// `match` that inlines every handler into one function with thousands
+    /// of locals, which a WASM engine initialises at every call: under the
+    /// PVM that made each instruction cost thousands of ticks.
+    threads: ThreadFactory<Machine>,
     suspended: Option<Pending>,
     started: bool,
 }
@@ -344,7 +352,8 @@ impl RiscvFrame {
         core.set_register(A0, entry);
         let machine = Machine { core, ctx, return_data: Vec::new(), request: None, ended: None };
         let decoder = build_decoder::<u64>(ISA_IMC | ISA_A, VERSION2);
-        Ok(Self { machine, decoder, suspended: None, started: false })
+        let threads = ThreadFactory::create();
+        Ok(Self { machine, decoder, threads, suspended: None, started: false })
     }
 
     /// One instruction: what ckb-vm's `DefaultMachine::step` does, at one
@@ -354,7 +363,11 @@ impl RiscvFrame {
         let pc = *m.core.pc();
         let inst = self.decoder.decode(m.core.memory_mut(), pc)?;
         m.core.add_cycles(1)?;
-        execute(inst, m)
+        let thread: Thread<Machine> = match self.threads.get(extract_opcode(inst)) {
+            Some(t) => *t,
+            None => return Err(VmError::InvalidOp(extract_opcode(inst))),
+        };
+        execute_with_thread(inst, m, &thread)
     }
 
     fn gas_used(&self) -> u64 {
@@ -363,18 +376,20 @@ impl RiscvFrame {
 
     /// Runs until an `ecall` suspends or ends the frame, or the VM faults.
     fn run(&mut self) -> Step {
+        // Only the discriminants are read per instruction: taking the
+        // request each time would copy it.
         let fault = loop {
-            if let Some((request, pending)) = self.machine.request.take() {
-                self.suspended = Some(pending);
-                return Step::Request(request);
-            }
-            if self.machine.ended.is_some() {
+            if self.machine.request.is_some() || self.machine.ended.is_some() {
                 break None;
             }
             if let Err(e) = self.step() {
                 break Some(e);
             }
         };
+        if let Some((request, pending)) = self.machine.request.take() {
+            self.suspended = Some(pending);
+            return Step::Request(request);
+        }
         let exit = match (self.machine.ended.take(), fault) {
             (Some(Ended::Finish(out)), _) => Exit::Success(out, self.gas_used()),
             (Some(Ended::Revert(out)), _) => Exit::Revert(out, self.gas_used()),
@@ -574,7 +589,10 @@ mod tests {
             assert!(matches!(&step, Step::Exit(Exit::Failure(w)) if w.contains(why)), "{step:?}");
         }
         // Jumping outside the program faults the VM.
-        let mut f = frame(&li(T0, 0x8000).into_iter().chain([0x0002_8067]).collect::<Vec<_>>(), ctx(10_000, false, vec![]));
+        let mut f = frame(
+            &li(T0, 0x8000).into_iter().chain([0x0002_8067]).collect::<Vec<_>>(),
+            ctx(10_000, false, vec![]),
+        );
         assert!(matches!(f.start(), Step::Exit(Exit::Failure(w)) if w.contains("fault")));
     }
 }

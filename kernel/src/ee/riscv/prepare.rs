@@ -127,7 +127,8 @@ pub fn decode(bytes: &[u8]) -> Option<ProgramMetadata> {
     if tag != TAG || rest.len() < 8 || !(rest.len() - 8).is_multiple_of(ACTION_LEN) {
         return None;
     }
-    let u64_at = |b: &[u8], i: usize| u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+    let u64_at =
+        |b: &[u8], i: usize| u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or_default());
     let entry = u64_at(rest, 0);
     let actions = rest[8..]
         .chunks_exact(ACTION_LEN)

@@ -427,7 +427,6 @@ impl WasmFrame {
             (Err(e), None) => Step::Exit(Exit::Failure(e.to_string())),
         }
     }
-
 }
 
 impl GuestFrame for WasmFrame {

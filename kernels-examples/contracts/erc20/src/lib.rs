@@ -10,10 +10,13 @@
 //! constructor argument is `abi.encode(uint256 supply)`, minted to the
 //! deployer.
 //!
-//! Build: `cargo build -p zkos-erc20 --profile contract --target
-//! wasm32-unknown-unknown` (see the SDK's README).
+//! Build for WASM: `cargo build -p zkos-erc20 --profile contract --target
+//! wasm32-unknown-unknown`; for RISC-V, from the same source: `cargo rustc
+//! -p zkos-erc20 --profile contract --target riscv64imac-unknown-none-elf
+//! --crate-type bin` (see the SDK's README).
 
 #![no_std]
+#![cfg_attr(target_arch = "riscv64", no_main)]
 
 use zkos_sdk::{entrypoint, env, log, prelude::*, sol_types::sol_data, storage};
 
@@ -22,7 +25,7 @@ pub type Metadata = (sol_data::String, sol_data::String, sol_data::Uint<8>);
 
 /// The constants area for a token's metadata (for deployers; not part of
 /// the contract's code).
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(any(target_arch = "wasm32", target_arch = "riscv64")))]
 pub fn constants(name: &str, symbol: &str, decimals: u8) -> Vec<u8> {
     use zkos_sdk::sol_types::SolType;
     let metadata: (String, String, u8) = (name.into(), symbol.into(), decimals);

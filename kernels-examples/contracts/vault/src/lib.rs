@@ -8,6 +8,7 @@
 //! slot 0.
 
 #![no_std]
+#![cfg_attr(target_arch = "riscv64", no_main)]
 
 use zkos_sdk::{calls, entrypoint, env, log, prelude::*, storage};
 

@@ -3,15 +3,15 @@
 //! It exports `kernel_run` and `kernel_next`, reads every inbox message of
 //! every level and classifies it ([`bootloader::inbox`]). Each Ethereum
 //! transaction framed for this rollup is decoded and checked ([`tx`]), then
-//! run by [`bootloader::execute`] in the EVM ([`ee::evm`]) against the system
-//! layer's journaled world ([`system::world`]), with EIP-1559 fees and a
-//! receipt; [`bootloader::block`] seals one block per level. L1 tickets of
+//! run by [`bootloader::execute`] against the system layer's journaled
+//! world ([`system::world`]), with EIP-1559 fees and a receipt, on one call
+//! stack whose frames are EVM bytecode ([`ee::evm`]), WASM ([`ee::wasm`])
+//! or RISC-V ([`ee::riscv`]) contracts calling each other; [`bootloader::block`] seals one block per level. L1 tickets of
 //! the configured bridge are deposits ([`bootloader::deposit`]); the
 //! withdrawal system contract ([`system::contracts::withdrawal`]) burns
 //! value and writes a ticket back to L1 in the outbox. A level whose work
 //! exceeds one `kernel_run`'s tick budget continues after a reboot
-//! ([`bootloader::budget`], [`bootloader::progress`]). Not built yet: WASM
-//! and RISC-V contracts.
+//! ([`bootloader::budget`], [`bootloader::progress`]).
 //!
 //! # Durable-storage layout (public interface)
 //!

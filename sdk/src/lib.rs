@@ -13,7 +13,7 @@
 //! - Safe functions for every host call — the `zkos` import module on
 //!   wasm32, the numbered `ecall`s on riscv64 — (storage, transient
 //!   storage, logs, calls, creations, block facts, constants area, Keccak):
-//!   [`storage`], [`env`], [`log`], [`calls`].
+//!   [`storage`], [`env`](mod@env), [`log`], [`calls`].
 //! - The Solidity ABI through [`alloy_sol_types`] (re-exported as
 //!   [`sol_types`]), so a Rust contract and a Solidity one look the same to
 //!   every caller.

@@ -11,7 +11,7 @@
 //! whatever VM called it: a state change in a static frame fails the frame.
 //!
 //! The system side that answers requests and puts frames on the call stack
-//! is [`super::call`]; the work the frame's host functions do themselves
+//! is [`crate::ee::guest::call`]; the work the frame's host functions do themselves
 //! (hashing, copying) is charged here at [`crate::ee::schedule`]'s rates.
 
 use std::rc::Rc;

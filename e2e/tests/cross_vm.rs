@@ -5,8 +5,9 @@
 //! RISC-V — meets the Solidity `contracts/src/Relay.sol`: deployment, EVM →
 //! probe with value, a revert crossing VMs both ways, a static-call
 //! violation in the probe, out of gas in the probe, reentrancy, a probe that
-//! loops forever, mixed recursion 60 deep, the EVM creating a probe, and the
-//! probe creating and calling a probe of the third VM. The same steps run
+//! loops forever, mixed recursion 60 deep, the EVM creating a probe, the
+//! probe creating and calling a probe of the third VM, and the EVM
+//! delegate-calling the probe (its code on the caller's storage). The same steps run
 //! with each probe; receipts are snapshotted.
 
 use alloy_primitives::{Address, U256};
@@ -20,6 +21,7 @@ sol! {
     function relay(address to, bytes data) returns (bytes);
     function tryRelay(address to, bytes data, uint256 gas) returns (bool ok, bytes ret);
     function relayStatic(address to, bytes data) returns (bool ok, bytes ret);
+    function relayDelegate(address to, bytes data) returns (bool ok, bytes ret);
     function create(bytes init) returns (address a);
     function ping(address peer, uint256 depth) returns (uint256);
 }
@@ -170,6 +172,14 @@ fn across_vms(probe: Probe, snapshot: &str) {
             Call::with_input(wasm, op(1, created, &[0])),
             500_000,
         ),
+        (
+            "the EVM delegate-calls WASM: its code on the relay's storage",
+            Call::with_input(
+                relay,
+                relayDelegateCall { to: wasm, data: vec![0].into() }.abi_encode(),
+            ),
+            500_000,
+        ),
     ];
     let chain_id = genesis.config.chain_id;
     let txs: Vec<Vec<u8>> = steps
@@ -217,7 +227,7 @@ fn across_vms(probe: Probe, snapshot: &str) {
         );
     }
     insta::assert_snapshot!(snapshot, summary);
-    let expected = [true, true, true, false, true, true, true, false, true, true, true, true];
+    let expected = [true, true, true, false, true, true, true, false, true, true, true, true, true];
     assert_eq!(statuses, expected);
 
     let eth = |a: &Address| {
@@ -229,6 +239,8 @@ fn across_vms(probe: Probe, snapshot: &str) {
     let by_evm = relay.create(1);
     assert_eq!(slot(r, &by_evm, U256::ZERO), U256::from(5));
     assert_eq!(value(r, &layout::code(&by_evm)), value(r, &layout::code(&wasm)));
+    // The delegate call counted on the relay's storage, not the probe's.
+    assert_eq!(slot(r, &relay, U256::ZERO), U256::from(1));
     // The probe of the other VM, created by this one, counted once from 9.
     assert_eq!(slot(r, &created, U256::ZERO), U256::from(10));
     assert_ne!(value(r, &layout::code(&created)), value(r, &layout::code(&wasm)));

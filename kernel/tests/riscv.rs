@@ -14,7 +14,7 @@ mod test_elf;
 use alloy_primitives::{Address, U256, keccak256};
 use alloy_sol_types::{SolCall, sol};
 use common::{Chain, bytecode};
-use test_elf::{A0, T0, addi, lbu, li, program, sb, syscall};
+use test_elf::program;
 use wallet::{Call, Wallet};
 use zkos_kernel::ee::{
     deploy::{Envelope, Meta, VmKind},
@@ -26,19 +26,11 @@ sol! {
     function relayStatic(address to, bytes data) returns (bool ok, bytes ret);
 }
 
-/// Where the counter keeps its words: the top page, in the stack area.
-const KEY: u32 = (1 << 20) - 4096;
-const VALUE: u32 = KEY + 32;
-
 /// A counter: slot 0 += 1 (its last byte), then finishes with the new
 /// value. At deployment (`a0` = 1) the same.
 fn counter() -> Vec<u8> {
-    let mut p = syscall(Syscall::StorageRead.number(), &[KEY, VALUE]);
-    p.extend(li(T0, VALUE));
-    p.extend([lbu(A0, T0, 31), addi(A0, A0, 1), sb(A0, T0, 31)]);
-    p.extend(syscall(Syscall::StorageWrite.number(), &[KEY, VALUE]));
-    p.extend(syscall(Syscall::Finish.number(), &[VALUE, 32]));
-    program(&p)
+    use Syscall::{Finish, StorageRead, StorageWrite};
+    program(&test_elf::counter([StorageRead, StorageWrite, Finish].map(Syscall::number)))
 }
 
 #[test]

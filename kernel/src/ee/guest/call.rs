@@ -12,10 +12,10 @@
 //! resolver's business, not this frame's; the callee's result comes back as
 //! the crate's feedback and resumes the frame.
 //!
-//! Gas: the gasometer is the book of record. The frame burns fuel while it
-//! runs; before it traps or exits, what it burned is recorded in the
-//! gasometer, and after a callee returns the frame's fuel is set from what
-//! the gasometer has left.
+//! Gas: the gasometer is the book of record. The frame burns fuel (WASM)
+//! or cycles (RISC-V) while it runs; before it traps or exits, what it
+//! burned is recorded in the gasometer, and after a callee returns the
+//! frame's budget is set from what the gasometer has left.
 
 use std::rc::Rc;
 

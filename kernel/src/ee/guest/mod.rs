@@ -166,3 +166,23 @@ pub enum Step {
     /// The frame ended.
     Exit(Exit),
 }
+
+/// The context the frames' unit tests run in: caller and origin `0x01…`,
+/// address `0x02…`, constants `"constants"`, block 7 at time 1000 on chain
+/// 1337.
+#[cfg(test)]
+pub(crate) fn test_context(gas_limit: u64, is_static: bool, calldata: Vec<u8>) -> Context {
+    Context {
+        calldata,
+        caller: Address::repeat_byte(1),
+        origin: Address::repeat_byte(1),
+        address: Address::repeat_byte(2),
+        value: U256::ZERO,
+        gas_limit,
+        is_static,
+        constants: Rc::new(b"constants".to_vec()),
+        block: (7, 1000, 1337),
+        coinbase: Address::ZERO,
+        base_fee: U256::from(1),
+    }
+}

@@ -55,12 +55,28 @@
 /// The first system call number.
 pub const BASE: u64 = 1000;
 
-/// A system call, numbered [`BASE`] + its position in the WASM table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u64)]
-#[allow(missing_docs)] // Each is the WASM host function of the same name.
-pub enum Syscall {
-    CalldataSize = BASE,
+/// Declares [`Syscall`] and its list in number order from one list of
+/// names, so the two cannot disagree.
+macro_rules! syscalls {
+    ($first:ident, $($name:ident),* $(,)?) => {
+        /// A system call, numbered [`BASE`] + its position in the WASM table.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u64)]
+        #[allow(missing_docs)] // Each is the WASM host function of the same name.
+        pub enum Syscall {
+            $first = BASE,
+            $($name,)*
+        }
+
+        impl Syscall {
+            /// Every call, in number order.
+            pub const ALL: [Syscall; 31] = [Syscall::$first, $(Syscall::$name),*];
+        }
+    };
+}
+
+syscalls! {
+    CalldataSize,
     CalldataCopy,
     Caller,
     Origin,
@@ -94,44 +110,6 @@ pub enum Syscall {
 }
 
 impl Syscall {
-    /// Every call, in number order.
-    pub const ALL: [Syscall; 31] = {
-        use Syscall::*;
-        [
-            CalldataSize,
-            CalldataCopy,
-            Caller,
-            Origin,
-            Address,
-            CallValue,
-            BlockNumber,
-            BlockTimestamp,
-            ChainId,
-            BlockCoinbase,
-            BaseFee,
-            GasLeft,
-            StorageRead,
-            StorageWrite,
-            TransientRead,
-            TransientWrite,
-            Balance,
-            SelfBalance,
-            EmitLog,
-            Call,
-            StaticCall,
-            DelegateCall,
-            Create,
-            Create2,
-            ReturnDataSize,
-            ReturnDataCopy,
-            Finish,
-            Revert,
-            Keccak256,
-            ConstantsSize,
-            ConstantsCopy,
-        ]
-    };
-
     /// The call numbered `n`, if there is one.
     pub fn from_number(n: u64) -> Option<Self> {
         let i = usize::try_from(n.checked_sub(BASE)?).ok()?;
@@ -141,11 +119,6 @@ impl Syscall {
     /// Its number (what goes in `a7`).
     pub const fn number(self) -> u64 {
         self as u64
-    }
-
-    /// Its name: the WASM host function it is.
-    pub fn name(self) -> &'static str {
-        crate::ee::wasm::abi::HOST_FNS[(self as u64 - BASE) as usize].name
     }
 }
 

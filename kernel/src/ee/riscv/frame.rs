@@ -476,33 +476,15 @@ impl GuestFrame for RiscvFrame {
 
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
-
     use super::super::{
         prepare,
-        test_elf::{A0, *},
+        test_elf::{self, A0, *},
     };
     use super::*;
+    use crate::ee::guest::test_context as ctx;
 
-    fn ctx(gas_limit: u64, is_static: bool, calldata: Vec<u8>) -> Context {
-        Context {
-            calldata,
-            caller: Address::repeat_byte(1),
-            origin: Address::repeat_byte(1),
-            address: Address::repeat_byte(2),
-            value: U256::ZERO,
-            gas_limit,
-            is_static,
-            constants: Rc::new(b"constants".to_vec()),
-            block: (7, 1000, 1337),
-            coinbase: Address::ZERO,
-            base_fee: U256::from(1),
-        }
-    }
-
-    /// Data lives in the stack area, below the top of memory.
-    const KEY: u32 = (MEMORY_SIZE - 4096) as u32;
-    const VALUE: u32 = KEY + 32;
+    /// Test data lives in the stack area, below the top of memory.
+    const _: () = assert!(KEY as usize == MEMORY_SIZE - 4096);
     const BUF: u32 = KEY + 64;
 
     fn frame(code: &[u32], c: Context) -> RiscvFrame {
@@ -511,15 +493,9 @@ mod tests {
         RiscvFrame::new(&elf, &plan, 0, c).expect("loads")
     }
 
-    /// Reads slot 0 into VALUE, adds one to its last byte, writes it back
-    /// and finishes with it.
     fn counter() -> Vec<u32> {
-        let mut p = syscall(Syscall::StorageRead.number(), &[KEY, VALUE]);
-        p.extend(li(T0, VALUE));
-        p.extend([lbu(A0, T0, 31), addi(A0, A0, 1), sb(A0, T0, 31)]);
-        p.extend(syscall(Syscall::StorageWrite.number(), &[KEY, VALUE]));
-        p.extend(syscall(Syscall::Finish.number(), &[VALUE, 32]));
-        p
+        use Syscall::{Finish, StorageRead, StorageWrite};
+        test_elf::counter([StorageRead, StorageWrite, Finish].map(Syscall::number))
     }
 
     #[test]

@@ -71,6 +71,24 @@ pub(crate) fn syscall(n: u64, args: &[u32]) -> Vec<u32> {
     out
 }
 
+/// Where test programs keep their words: the top page of a frame's 1 MiB,
+/// in the stack area.
+pub(crate) const KEY: u32 = (1 << 20) - 4096;
+/// The word after [`KEY`].
+pub(crate) const VALUE: u32 = KEY + 32;
+
+/// A counter, given the numbers of `storage_read`, `storage_write` and
+/// `finish`: reads slot 0 into [`VALUE`], adds one to its last byte, writes
+/// it back and finishes with it.
+pub(crate) fn counter([read, write, finish]: [u64; 3]) -> Vec<u32> {
+    let mut p = syscall(read, &[KEY, VALUE]);
+    p.extend(li(T0, VALUE));
+    p.extend([lbu(A0, T0, 31), addi(A0, A0, 1), sb(A0, T0, 31)]);
+    p.extend(syscall(write, &[KEY, VALUE]));
+    p.extend(syscall(finish, &[VALUE, 32]));
+    p
+}
+
 /// A static RISC-V executable whose one segment (readable and executable,
 /// at [`BASE`]) is `code`.
 pub(crate) fn program(code: &[u32]) -> Vec<u8> {

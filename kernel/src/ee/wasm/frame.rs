@@ -499,7 +499,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::ee::guest::CallStatus;
+    use crate::ee::guest::{CallStatus, test_context as ctx};
 
     /// A counter: reads slot 0, writes it + 1, logs the new value, calls the
     /// address in calldata[0..20] with the new value as input, and
@@ -527,22 +527,6 @@ mod tests {
             (then (call $revert (i32.const 0) (i32.const 0))))
           (call $rdc (i32.const 200) (i32.const 0) (call $rds))
           (call $finish (i32.const 200) (call $rds))))"#;
-
-    fn ctx(gas_limit: u64, is_static: bool, calldata: Vec<u8>) -> Context {
-        Context {
-            calldata,
-            caller: Address::repeat_byte(1),
-            origin: Address::repeat_byte(1),
-            address: Address::repeat_byte(2),
-            value: U256::ZERO,
-            gas_limit,
-            is_static,
-            constants: Rc::new(b"constants".to_vec()),
-            block: (7, 1000, 1337),
-            coinbase: Address::ZERO,
-            base_fee: U256::from(1),
-        }
-    }
 
     fn frame(wat: &str, entry: &str, c: Context) -> WasmFrame {
         let code = wat::parse_str(wat).unwrap();

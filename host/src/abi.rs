@@ -271,7 +271,7 @@ impl Host {
         dst: u64,
         max: u64,
     ) -> R<i32> {
-        let data = self.preimages.get(h).ok_or(HostError::GenericInvalidAccess)?;
+        let data = self.preimages.reveal(h).ok_or(HostError::GenericInvalidAccess)?;
         let n = data.len().min(MAX_PREIMAGE_SIZE).min(usize::try_from(max).unwrap_or(usize::MAX));
         let bytes = data[..n].to_vec();
         write_mem(mem, dst, &bytes)?;

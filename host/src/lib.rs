@@ -16,6 +16,7 @@ pub mod path;
 pub mod reveal;
 pub mod ticks;
 pub mod tree;
+pub mod witness;
 
 use alloc::vec::Vec;
 
@@ -26,7 +27,7 @@ pub use memory::{GuestMemory, OutOfBounds};
 pub use outbox::Outbox;
 pub use path::Path;
 pub use reveal::{Preimages, RollupMetadata};
-pub use tree::{Durable, ValueType};
+pub use tree::{Durable, OutsideWitness, ValueType};
 
 /// The most bytes one `store_read` or `store_write` moves.
 pub const MAX_FILE_CHUNK_SIZE: usize = 2048;
@@ -85,6 +86,20 @@ impl Host {
         if let Ok(p) = Path::new(REBOOT_PATH) {
             self.durable.delete(p);
         }
+    }
+
+    /// What a replay from a witness asked for and the witness does not
+    /// hold (a durable path or a preimage hash), if anything: the replay's
+    /// results are then meaningless.
+    pub fn outside_witness(&self) -> Option<alloc::string::String> {
+        if let Some(p) = self.durable.outside_witness() {
+            return Some(alloc::format!(
+                "durable path {}",
+                alloc::string::String::from_utf8_lossy(p)
+            ));
+        }
+        let h = self.preimages.outside_witness()?;
+        Some(alloc::format!("preimage {}", hex::encode(h)))
     }
 
     /// The debug output since the last call.

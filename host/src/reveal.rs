@@ -6,7 +6,10 @@
 //! ask, so an unknown hash fails the call with
 //! [`crate::HostError::GenericInvalidAccess`] rather than stalling.
 
-use alloc::{collections::BTreeMap, vec::Vec};
+use alloc::{
+    collections::{BTreeMap, BTreeSet},
+    vec::Vec,
+};
 
 use crate::hash::hash_parts;
 
@@ -28,6 +31,14 @@ pub fn preimage_hash(data: &[u8]) -> [u8; PREIMAGE_HASH_SIZE] {
 #[derive(Debug, Clone, Default)]
 pub struct Preimages {
     by_hash: BTreeMap<[u8; PREIMAGE_HASH_SIZE], Vec<u8>>,
+    /// Hashes revealed since the last [`Preimages::take_used`]: what a
+    /// witness of the level must carry.
+    used: BTreeSet<[u8; PREIMAGE_HASH_SIZE]>,
+    /// The preimages of a witness: only those the level used. A hash not
+    /// among them is outside the witness, not unknown to the rollup.
+    partial: bool,
+    /// The first hash a partial set was asked for and does not hold.
+    outside: Option<[u8; PREIMAGE_HASH_SIZE]>,
 }
 
 impl Preimages {
@@ -42,6 +53,40 @@ impl Preimages {
     pub fn get(&self, hash: &[u8]) -> Option<&[u8]> {
         let key: [u8; PREIMAGE_HASH_SIZE] = hash.try_into().ok()?;
         self.by_hash.get(&key).map(Vec::as_slice)
+    }
+
+    /// The preimages a witness carries: a hash not among them is outside
+    /// the witness ([`Preimages::outside_witness`]).
+    pub fn from_witness(data: impl IntoIterator<Item = Vec<u8>>) -> Self {
+        let mut p = Self { partial: true, ..Self::default() };
+        for d in data {
+            p.insert(d);
+        }
+        p
+    }
+
+    /// The preimage of `hash`, noted as used.
+    pub fn reveal(&mut self, hash: &[u8]) -> Option<&[u8]> {
+        let key: [u8; PREIMAGE_HASH_SIZE] = hash.try_into().ok()?;
+        let Some(data) = self.by_hash.get(&key) else {
+            if self.partial && self.outside.is_none() {
+                self.outside = Some(key);
+            }
+            return None;
+        };
+        self.used.insert(key);
+        Some(data)
+    }
+
+    /// The first hash a witness's preimages were asked for and do not hold.
+    pub fn outside_witness(&self) -> Option<&[u8; PREIMAGE_HASH_SIZE]> {
+        self.outside.as_ref()
+    }
+
+    /// The preimages revealed since the last call, in hash order.
+    pub fn take_used(&mut self) -> Vec<Vec<u8>> {
+        let used = core::mem::take(&mut self.used);
+        used.iter().filter_map(|h| self.by_hash.get(h).cloned()).collect()
     }
 }
 

@@ -26,11 +26,12 @@ use alloc::{
     collections::{BTreeMap, BTreeSet},
     vec::Vec,
 };
+use core::cell::{OnceCell, RefCell};
 
 use crate::{
     HostError, MAX_VALUE_SIZE,
     hash::{Hash, hash_parts, tag, value_hash},
-    index::ChildIndex,
+    index::{ChildIndex, Opener, Slot},
     path::Path,
 };
 
@@ -48,89 +49,266 @@ pub enum ValueType {
     ValueWithSubtree = 3,
 }
 
+/// A stored value, or, in a partial tree, only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    Bytes(Vec<u8>),
+    Pruned(Hash),
+}
+
+impl Value {
+    pub(crate) fn hash(&self) -> Hash {
+        match self {
+            Value::Bytes(b) => value_hash(b),
+            Value::Pruned(h) => *h,
+        }
+    }
+}
+
+/// Something a partial tree was asked for and does not hold: where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Missing(pub(crate) Vec<u8>);
+
 #[derive(Debug, Clone, Default)]
-struct Node {
-    value: Option<Vec<u8>>,
-    children: BTreeMap<Box<[u8]>, Node>,
-    index: ChildIndex,
+pub(crate) struct Node {
+    pub(crate) value: Option<Value>,
+    pub(crate) children: BTreeMap<Box<[u8]>, Node>,
+    /// Children a partial tree knows only through the hashes in `index`
+    /// (always 0 in a full tree, where every child is in `children`).
+    pub(crate) hidden: u64,
+    pub(crate) index: ChildIndex,
     /// Children whose hash may differ from the one in `index` (or that are gone).
-    changed: BTreeSet<Box<[u8]>>,
+    pub(crate) changed: BTreeSet<Box<[u8]>>,
     /// `None` when this node or something below it changed since the last hash.
-    hash: Option<Hash>,
+    pub(crate) hash: Option<Hash>,
+    /// Known only by `hash`: a partial tree leaves its content out.
+    pub(crate) opaque: bool,
+}
+
+fn missing_at(path: Path<'_>, steps: usize) -> Missing {
+    let mut out = Vec::new();
+    for s in path.steps().take(steps) {
+        out.push(b'/');
+        out.extend_from_slice(s);
+    }
+    Missing(out)
 }
 
 impl Node {
-    fn is_empty(&self) -> bool {
-        self.value.is_none() && self.children.is_empty()
+    /// A node known only by its hash.
+    pub(crate) fn pruned(hash: Hash) -> Self {
+        Self { hash: Some(hash), opaque: true, ..Self::default() }
     }
 
-    fn get(&self, path: Path<'_>) -> Option<&Node> {
-        path.steps().try_fold(self, |node, step| node.children.get(step))
+    fn is_empty(&self) -> bool {
+        !self.opaque && self.value.is_none() && self.children.is_empty() && self.hidden == 0
+    }
+
+    fn has_children(&self) -> bool {
+        !self.children.is_empty() || self.hidden > 0
+    }
+
+    /// The number of children, hidden ones included.
+    pub(crate) fn child_count(&self) -> u64 {
+        self.children.len() as u64 + self.hidden
+    }
+
+    /// Whether child `step` exists: `Err` when a partial tree cannot tell.
+    fn has_child(&self, step: &[u8]) -> Result<bool, ()> {
+        if self.opaque {
+            return Err(());
+        }
+        if self.children.contains_key(step) {
+            return Ok(true);
+        }
+        if self.hidden == 0 {
+            return Ok(false);
+        }
+        // A leaf in the index for a name not among the children is a child
+        // deleted since the last hash; a gap hides a child that may exist.
+        self.index.lookup(step).map(|_| false).map_err(|_| ())
+    }
+
+    /// The node at `path` (`None` when nothing is there).
+    fn find(&self, path: Path<'_>) -> Result<Option<&Node>, Missing> {
+        let mut node = self;
+        for (i, step) in path.steps().enumerate() {
+            if !node.has_child(step).map_err(|()| missing_at(path, i + 1))? {
+                return Ok(None);
+            }
+            match node.children.get(step) {
+                Some(c) => node = c,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(node))
+    }
+
+    /// Like [`Node::find`], but a node known only by its hash is missing too.
+    fn find_open(&self, path: Path<'_>) -> Result<Option<&Node>, Missing> {
+        match self.find(path)? {
+            Some(n) if n.opaque => Err(Missing(path.as_bytes().to_vec())),
+            found => Ok(found),
+        }
     }
 
     /// Runs `f` on the node at `steps`, creating it if `create`, marking the
-    /// path as changed and removing nodes that end up empty.
+    /// path as changed and removing nodes that end up empty. `f` needs the
+    /// node's content when `open` (it is missing if the node is opaque).
     fn update<R>(
         &mut self,
         steps: &[&[u8]],
         create: bool,
+        open: bool,
         f: impl FnOnce(&mut Node) -> R,
-    ) -> Option<R> {
+    ) -> Result<Option<R>, Missing> {
         let Some((first, rest)) = steps.split_first() else {
-            self.hash = None;
-            return Some(f(self));
+            if open && self.opaque {
+                return Err(Missing(Vec::new()));
+            }
+            // `f` replaces an opaque node whole (or takes it, hash and all).
+            if !self.opaque {
+                self.hash = None;
+            }
+            return Ok(Some(f(self)));
         };
-        if !self.children.contains_key(*first) {
+        let here = |m: Missing| {
+            let mut p = Vec::with_capacity(first.len() + 1 + m.0.len());
+            p.push(b'/');
+            p.extend_from_slice(first);
+            p.extend_from_slice(&m.0);
+            Missing(p)
+        };
+        if !self.has_child(first).map_err(|()| here(Missing(Vec::new())))? {
             if !create {
-                return None;
+                return Ok(None);
             }
             self.children.insert((*first).into(), Node::default());
         }
-        let child = self.children.get_mut(*first)?;
-        let result = child.update(rest, create, f);
+        let Some(child) = self.children.get_mut(*first) else { return Ok(None) };
+        let result = child.update(rest, create, open, f).map_err(here)?;
         if child.is_empty() {
             self.children.remove(*first);
         }
         self.changed.insert((*first).into());
         self.hash = None;
-        result
+        Ok(result)
     }
 
-    fn hash(&mut self) -> Hash {
+    /// The hash, rehashing what changed. `fill` opens index slots that a
+    /// removal must see (see [`Fill`]).
+    fn hash(&mut self, path: &mut Vec<u8>, fill: &mut dyn Fill) -> Result<Hash, Missing> {
         if let Some(h) = self.hash {
-            return h;
+            return Ok(h);
         }
+        let mut revealed = Vec::new();
         for name in core::mem::take(&mut self.changed) {
             match self.children.get_mut(&name) {
                 Some(child) => {
-                    let h = child.hash();
-                    self.index.insert(&name, &h);
+                    let len = path.len();
+                    path.push(b'/');
+                    path.extend_from_slice(&name);
+                    let h = child.hash(path, fill)?;
+                    path.truncate(len);
+                    self.index.insert(&name, &h).map_err(|_| Missing(path.clone()))?;
                 }
-                None => self.index.remove(&name),
+                None => {
+                    let mut at = At { path, fill };
+                    self.index
+                        .remove(&name, &mut at, &mut revealed)
+                        .map_err(|_| Missing(path.clone()))?;
+                }
             }
         }
-        let count = (self.children.len() as u64).to_be_bytes();
-        let index = self.index.root();
-        let h = match &self.value {
-            Some(v) => hash_parts(&[&[tag::NODE, 1], &value_hash(v), &count, &index]),
-            None => hash_parts(&[&[tag::NODE, 0], &count, &index]),
-        };
+        for (name, child) in revealed {
+            self.children.insert(name, Node::pruned(child));
+            self.hidden = self.hidden.saturating_sub(1);
+        }
+        let h = self.header_hash();
         self.hash = Some(h);
-        h
+        Ok(h)
     }
 
-    fn for_each_value(&self, prefix: &mut Vec<u8>, f: &mut dyn FnMut(&[u8], &[u8])) {
-        if let Some(v) = &self.value {
+    /// The node's hash from its value, child count and index root.
+    pub(crate) fn header_hash(&mut self) -> Hash {
+        let count = self.child_count().to_be_bytes();
+        let index = self.index.root();
+        match &self.value {
+            Some(v) => hash_parts(&[&[tag::NODE, 1], &v.hash(), &count, &index]),
+            None => hash_parts(&[&[tag::NODE, 0], &count, &index]),
+        }
+    }
+
+    fn for_each_value(
+        &self,
+        prefix: &mut Vec<u8>,
+        f: &mut dyn FnMut(&[u8], &[u8]),
+    ) -> Result<(), Missing> {
+        if self.opaque || self.hidden > 0 || matches!(self.value, Some(Value::Pruned(_))) {
+            return Err(Missing(prefix.clone()));
+        }
+        if let Some(Value::Bytes(v)) = &self.value {
             f(prefix, v);
         }
         for (name, child) in &self.children {
             let len = prefix.len();
             prefix.push(b'/');
             prefix.extend_from_slice(name);
-            child.for_each_value(prefix, f);
+            child.for_each_value(prefix, f)?;
             prefix.truncate(len);
         }
+        Ok(())
     }
+}
+
+/// Opens what a partial tree needs while hashing: the index slot at
+/// `prefix` of the node at `path`, one level deep (see
+/// [`crate::index::Opener`]). A replay from a witness opens nothing; the
+/// witness recorder opens from the pre-state.
+pub(crate) trait Fill {
+    fn slot(&mut self, path: &[u8], prefix: &[u8]) -> Option<Slot>;
+}
+
+/// Fills nothing.
+pub(crate) struct NoFill;
+
+impl Fill for NoFill {
+    fn slot(&mut self, _: &[u8], _: &[u8]) -> Option<Slot> {
+        None
+    }
+}
+
+struct At<'a> {
+    path: &'a [u8],
+    fill: &'a mut dyn Fill,
+}
+
+impl Opener for At<'_> {
+    fn open_slot(&mut self, prefix: &[u8]) -> Option<Slot> {
+        self.fill.slot(self.path, prefix)
+    }
+}
+
+/// One operation on durable storage, as the witness recorder replays it.
+#[derive(Debug, Clone)]
+pub(crate) enum Op {
+    /// A read that needs the node at the path (`has`, `list_size`).
+    Open(Vec<u8>),
+    /// A read of the value (`get`, `read`, `value_size`).
+    Value(Vec<u8>),
+    /// A read that needs every child's name.
+    Children(Vec<u8>),
+    /// A read of everything below (`None`: the whole tree).
+    Everything(Option<Vec<u8>>),
+    Write(Vec<u8>, usize, Vec<u8>),
+    Set(Vec<u8>, Vec<u8>),
+    Delete(Vec<u8>),
+    DeleteValue(Vec<u8>),
+    Copy(Vec<u8>, Vec<u8>),
+    Move(Vec<u8>, Vec<u8>),
+    Checkpoint,
+    Commit,
+    Rollback,
 }
 
 /// The durable storage of one rollup.
@@ -138,15 +316,33 @@ impl Node {
 /// Methods take validated [`Path`]s and apply no access rules: the
 /// `/readonly` rule is the ABI's ([`crate::Host`]), because the runner itself
 /// writes there.
+///
+/// # Partial trees
+///
+/// A `Durable` decoded from a witness ([`crate::witness`]) holds only part
+/// of the state: nodes, values and index slots outside the witness are kept
+/// as their hashes, so the root is still computed exactly. Asking such a
+/// tree for something it does not hold answers as if nothing were there and
+/// marks the tree: [`Durable::outside_witness`] then names the path, and
+/// [`Durable::try_root`] refuses to give a root. A full tree is never marked.
 #[derive(Debug, Clone, Default)]
 pub struct Durable {
-    root: Node,
+    pub(crate) root: Node,
     /// While a checkpoint is open: how to undo each change since, in order.
     journal: Option<Vec<Undo>>,
     /// Paths whose value or subtree changed since the last
     /// [`Durable::take_touched`]: what a persistent store must rewrite.
     touched: BTreeSet<Vec<u8>>,
+    /// The first thing a partial tree was asked for and does not hold.
+    outside: OnceCell<Vec<u8>>,
+    /// While recording a witness: every operation, in order.
+    log: Option<RefCell<Vec<Op>>>,
 }
+
+/// A partial tree was asked for something outside its witness.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("outside the witness: {}", alloc::string::String::from_utf8_lossy(.0))]
+pub struct OutsideWitness(pub Vec<u8>);
 
 /// Where a write of `len` bytes at `offset` ends, if the value may be that big.
 fn value_end(offset: usize, len: usize) -> Result<usize, HostError> {
@@ -157,9 +353,9 @@ fn value_end(offset: usize, len: usize) -> Result<usize, HostError> {
 #[derive(Debug, Clone)]
 enum Undo {
     /// Put this value (or none) back at the path.
-    Value(Vec<u8>, Option<Vec<u8>>),
+    Value(Vec<u8>, Option<Value>),
     /// Put this subtree (or nothing) back at the path.
-    Subtree(Vec<u8>, Option<Node>),
+    Subtree(Vec<u8>, Option<Box<Node>>),
 }
 
 fn steps_of(path: Path<'_>) -> Vec<&[u8]> {
@@ -172,11 +368,59 @@ impl Durable {
         Self::default()
     }
 
+    pub(crate) fn from_root(root: Node) -> Self {
+        Self { root, ..Self::default() }
+    }
+
+    fn log(&self, op: impl FnOnce() -> Op) {
+        if let Some(log) = &self.log {
+            log.borrow_mut().push(op());
+        }
+    }
+
+    /// Starts logging every operation (for [`crate::witness::record`]).
+    pub(crate) fn start_log(&mut self) {
+        self.log = Some(RefCell::new(Vec::new()));
+    }
+
+    /// Stops logging and returns the operations since [`Durable::start_log`].
+    pub(crate) fn take_log(&mut self) -> Vec<Op> {
+        self.log.take().map(RefCell::into_inner).unwrap_or_default()
+    }
+
+    /// Marks the tree: it was asked for something it does not hold.
+    fn outside(&self, m: Missing) {
+        let _ = self.outside.set(m.0);
+    }
+
+    fn or_outside<T>(&self, r: Result<T, Missing>, default: T) -> T {
+        r.unwrap_or_else(|m| {
+            self.outside(m);
+            default
+        })
+    }
+
+    /// The first path a partial tree was asked for and does not hold, if
+    /// any: every answer it gave since may be wrong.
+    pub fn outside_witness(&self) -> Option<&[u8]> {
+        self.outside.get().map(Vec::as_slice)
+    }
+
+    /// The node at `path` given as bytes (`""` is the root), in a full tree.
+    pub(crate) fn node_at(&self, path: &[u8]) -> Option<&Node> {
+        let mut node = &self.root;
+        for step in path.split(|b| *b == b'/').skip(1) {
+            node = node.children.get(step)?;
+        }
+        Some(node)
+    }
+
     /// What lies at `path`.
     pub fn has(&self, path: Path<'_>) -> ValueType {
-        match self.root.get(path) {
+        self.log(|| Op::Open(path.as_bytes().to_vec()));
+        match self.or_outside(self.root.find_open(path), None) {
             None => ValueType::None,
-            Some(n) => match (n.value.is_some(), !n.children.is_empty()) {
+            Some(n) => match (n.value.is_some(), n.has_children()) {
                 (false, false) => ValueType::None,
                 (true, false) => ValueType::Value,
                 (false, true) => ValueType::Subtree,
@@ -185,9 +429,20 @@ impl Durable {
         }
     }
 
+    fn value_at(&self, path: Path<'_>) -> Option<&[u8]> {
+        let found =
+            self.root.find_open(path).and_then(|n| match n.and_then(|n| n.value.as_ref()) {
+                None => Ok(None),
+                Some(Value::Bytes(b)) => Ok(Some(b.as_slice())),
+                Some(Value::Pruned(_)) => Err(Missing(path.as_bytes().to_vec())),
+            });
+        self.or_outside(found, None)
+    }
+
     /// The whole value at `path`.
     pub fn get(&self, path: Path<'_>) -> Option<&[u8]> {
-        self.root.get(path)?.value.as_deref()
+        self.log(|| Op::Value(path.as_bytes().to_vec()));
+        self.value_at(path)
     }
 
     /// Up to `max` bytes of the value at `path` from `offset`.
@@ -205,22 +460,37 @@ impl Durable {
         self.get(path).map(<[u8]>::len).ok_or(HostError::NotAValue)
     }
 
+    fn change<R>(
+        &mut self,
+        path: Path<'_>,
+        create: bool,
+        open: bool,
+        f: impl FnOnce(&mut Node) -> R,
+    ) -> Option<R> {
+        let r = self.root.update(&steps_of(path), create, open, f);
+        self.or_outside(r, None)
+    }
+
     /// Writes `bytes` at `offset` into the value at `path`, creating it when
     /// `offset` is 0. The value grows when the write passes its end.
     pub fn write(&mut self, path: Path<'_>, offset: usize, bytes: &[u8]) -> Result<(), HostError> {
-        let current = self.get(path).map_or(0, <[u8]>::len);
+        self.log(|| Op::Write(path.as_bytes().to_vec(), offset, bytes.to_vec()));
+        let current = self.value_at(path).map_or(0, <[u8]>::len);
         if offset > current {
             return Err(HostError::InvalidAccess);
         }
         let end = value_end(offset, bytes.len())?;
         self.touch(path);
         self.journal_value(path);
-        self.root.update(&steps_of(path), true, |node| {
-            let value = node.value.get_or_insert_with(Vec::new);
-            if end > value.len() {
-                value.resize(end, 0);
+        self.change(path, true, true, |node| {
+            let value = node.value.get_or_insert_with(|| Value::Bytes(Vec::new()));
+            // A pruned value was reported missing by `value_at` above.
+            if let Value::Bytes(value) = value {
+                if end > value.len() {
+                    value.resize(end, 0);
+                }
+                value[offset..end].copy_from_slice(bytes);
             }
-            value[offset..end].copy_from_slice(bytes);
         });
         Ok(())
     }
@@ -230,60 +500,72 @@ impl Durable {
         if value.len() > MAX_VALUE_SIZE {
             return Err(HostError::ValueSizeExceeded);
         }
+        self.log(|| Op::Set(path.as_bytes().to_vec(), value.clone()));
         self.touch(path);
         self.journal_value(path);
-        self.root.update(&steps_of(path), true, |node| node.value = Some(value));
+        self.change(path, true, true, |node| node.value = Some(Value::Bytes(value)));
         Ok(())
     }
 
     /// Removes the value at `path` and everything below it. Removing nothing is
     /// not an error.
     pub fn delete(&mut self, path: Path<'_>) {
+        self.log(|| Op::Delete(path.as_bytes().to_vec()));
         self.touch(path);
-        let old = self.root.update(&steps_of(path), false, core::mem::take);
+        let old = self.change(path, false, false, core::mem::take);
         self.journal_subtree(path, old);
     }
 
     /// Removes the value at `path`, keeping what lies below it.
     pub fn delete_value(&mut self, path: Path<'_>) {
+        self.log(|| Op::DeleteValue(path.as_bytes().to_vec()));
         self.touch(path);
         self.journal_value(path);
-        self.root.update(&steps_of(path), false, |node| node.value = None);
+        self.change(path, false, true, |node| node.value = None);
     }
 
     /// The number of children of `path`, counting its own value as one, as the
     /// PVM does (it stores a value as the child `@`).
     pub fn list_size(&self, path: Path<'_>) -> Result<u64, HostError> {
-        let node = self.root.get(path).ok_or(HostError::NotANode)?;
-        Ok(node.children.len() as u64 + u64::from(node.value.is_some()))
+        self.log(|| Op::Open(path.as_bytes().to_vec()));
+        let node = self.or_outside(self.root.find_open(path), None).ok_or(HostError::NotANode)?;
+        Ok(node.child_count() + u64::from(node.value.is_some()))
     }
 
     /// The name of the `index`-th child of `path` in byte order (the value, if
     /// any, is not a child here).
     pub fn child_name(&self, path: Path<'_>, index: usize) -> Option<&[u8]> {
-        self.root.get(path)?.children.keys().nth(index).map(|k| &**k)
+        self.log(|| Op::Children(path.as_bytes().to_vec()));
+        let found = self.root.find_open(path).and_then(|n| match n {
+            Some(n) if n.hidden > 0 => Err(Missing(path.as_bytes().to_vec())),
+            n => Ok(n),
+        });
+        self.or_outside(found, None)?.children.keys().nth(index).map(|k| &**k)
     }
 
     /// Copies the value and subtree at `from` over whatever is at `to`.
     pub fn copy(&mut self, from: Path<'_>, to: Path<'_>) -> Result<(), HostError> {
-        let node = self.root.get(from).ok_or(HostError::NotANode)?.clone();
+        self.log(|| Op::Copy(from.as_bytes().to_vec(), to.as_bytes().to_vec()));
+        let found = self.or_outside(self.root.find(from), None);
+        let node = found.ok_or(HostError::NotANode)?.clone();
         self.touch(to);
-        let old = self.root.update(&steps_of(to), true, |dst| core::mem::replace(dst, node));
+        let old = self.change(to, true, false, |dst| core::mem::replace(dst, node));
         self.journal_subtree(to, old);
         Ok(())
     }
 
     /// Moves the value and subtree at `from` over whatever is at `to`.
     pub fn move_to(&mut self, from: Path<'_>, to: Path<'_>) -> Result<(), HostError> {
+        self.log(|| Op::Move(from.as_bytes().to_vec(), to.as_bytes().to_vec()));
         if from == to {
-            return self.root.get(from).map(|_| ()).ok_or(HostError::NotANode);
+            let found = self.or_outside(self.root.find(from), None);
+            return found.map(|_| ()).ok_or(HostError::NotANode);
         }
-        let node =
-            self.root.update(&steps_of(from), false, core::mem::take).ok_or(HostError::NotANode)?;
+        let node = self.change(from, false, false, core::mem::take).ok_or(HostError::NotANode)?;
         self.touch(from);
         self.touch(to);
         self.journal_subtree(from, Some(node.clone()));
-        let old = self.root.update(&steps_of(to), true, |dst| core::mem::replace(dst, node));
+        let old = self.change(to, true, false, |dst| core::mem::replace(dst, node));
         self.journal_subtree(to, old);
         Ok(())
     }
@@ -292,27 +574,30 @@ impl Durable {
     /// PVM's rollback of a failed `kernel_run` costs what the call changed,
     /// not the size of the storage.
     pub fn checkpoint(&mut self) {
+        self.log(|| Op::Checkpoint);
         self.journal = Some(Vec::new());
     }
 
     /// Keeps the changes since [`Durable::checkpoint`] and stops recording.
     pub fn commit(&mut self) {
+        self.log(|| Op::Commit);
         self.journal = None;
     }
 
     /// Undoes every change since [`Durable::checkpoint`] and stops recording.
     pub fn rollback(&mut self) {
+        self.log(|| Op::Rollback);
         let Some(journal) = self.journal.take() else { return };
         for undo in journal.into_iter().rev() {
             match undo {
                 Undo::Value(path, old) => {
                     let Ok(p) = Path::new(&path) else { continue };
-                    self.root.update(&steps_of(p), true, |n| n.value = old);
+                    self.change(p, true, true, |n| n.value = old);
                 }
                 Undo::Subtree(path, old) => {
                     let Ok(p) = Path::new(&path) else { continue };
-                    let old = old.unwrap_or_default();
-                    self.root.update(&steps_of(p), true, |n| *n = old);
+                    let old = old.map(|b| *b).unwrap_or_default();
+                    self.change(p, true, false, |n| *n = old);
                 }
             }
         }
@@ -320,7 +605,8 @@ impl Durable {
 
     fn journal_value(&mut self, path: Path<'_>) {
         if self.journal.is_some() {
-            let old = self.get(path).map(<[u8]>::to_vec);
+            let found = self.root.find_open(path);
+            let old = self.or_outside(found, None).and_then(|n| n.value.clone());
             if let Some(j) = &mut self.journal {
                 j.push(Undo::Value(path.as_bytes().to_vec(), old));
             }
@@ -329,7 +615,8 @@ impl Durable {
 
     fn journal_subtree(&mut self, path: Path<'_>, old: Option<Node>) {
         if let Some(j) = &mut self.journal {
-            j.push(Undo::Subtree(path.as_bytes().to_vec(), old.filter(|n| !n.is_empty())));
+            let old = old.filter(|n| !n.is_empty()).map(Box::new);
+            j.push(Undo::Subtree(path.as_bytes().to_vec(), old));
         }
     }
 
@@ -346,24 +633,42 @@ impl Durable {
     }
 
     /// The Merkle root of the whole storage, rehashing only what changed.
+    ///
+    /// For a partial tree, use [`Durable::try_root`]: this one cannot say
+    /// that the root it returns is not the state's.
     pub fn root(&mut self) -> Hash {
-        self.root.hash()
+        let r = self.root_with(&mut NoFill);
+        self.or_outside(r, [0; 32])
+    }
+
+    pub(crate) fn root_with(&mut self, fill: &mut dyn Fill) -> Result<Hash, Missing> {
+        self.root.hash(&mut Vec::new(), fill)
+    }
+
+    /// The root, unless this tree was asked for something outside its
+    /// witness (then no root it could give is known to be right).
+    pub fn try_root(&mut self) -> Result<Hash, OutsideWitness> {
+        let root = self.root();
+        match self.outside_witness() {
+            Some(p) => Err(OutsideWitness(p.to_vec())),
+            None => Ok(root),
+        }
     }
 
     /// Calls `f(path, value)` for every value at or below `prefix` (the whole
     /// storage when `prefix` is `None`), in path order.
     pub fn for_each_value(&self, prefix: Option<Path<'_>>, f: &mut dyn FnMut(&[u8], &[u8])) {
+        self.log(|| Op::Everything(prefix.map(|p| p.as_bytes().to_vec())));
         let mut buf = Vec::new();
         let node = match prefix {
-            None => Some(&self.root),
+            None => Ok(Some(&self.root)),
             Some(p) => {
                 buf.extend_from_slice(p.as_bytes());
-                self.root.get(p)
+                self.root.find(p)
             }
         };
-        if let Some(node) = node {
-            node.for_each_value(&mut buf, f);
-        }
+        let walked = node.and_then(|n| n.map_or(Ok(()), |n| n.for_each_value(&mut buf, f)));
+        self.or_outside(walked, ());
     }
 
     /// Every `(path, value)` pair, in path order.

@@ -141,7 +141,8 @@ pub fn metadata() -> RollupMetadata {
 
 /// An in-memory runner with `wasm` originated.
 pub fn runner(engine: EngineKind, tick_limit: u64, wasm: Vec<u8>) -> Runner {
-    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit }).expect("in-memory state");
+    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit, ..RunnerConfig::default() })
+        .expect("in-memory state");
     r.originate(wasm, metadata(), None).expect("valid kernel");
     r
 }
@@ -163,7 +164,8 @@ pub fn runner_with_genesis_and_limit(
     wasm: Vec<u8>,
     genesis: &pvm_runner::genesis::Genesis,
 ) -> Runner {
-    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit }).expect("in-memory state");
+    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit, ..RunnerConfig::default() })
+        .expect("in-memory state");
     r.originate(wasm, metadata(), Some(genesis)).expect("valid kernel and genesis");
     r
 }

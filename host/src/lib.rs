@@ -102,6 +102,12 @@ impl Host {
         Some(alloc::format!("preimage {}", hex::encode(h)))
     }
 
+    /// Whether a replay from a witness asked for something the witness
+    /// does not hold (cheap: for a check after every host call).
+    pub fn is_outside_witness(&self) -> bool {
+        self.durable.outside_witness().is_some() || self.preimages.outside_witness().is_some()
+    }
+
     /// The debug output since the last call.
     pub fn take_debug(&mut self) -> Vec<u8> {
         core::mem::take(&mut self.debug)

@@ -4,8 +4,9 @@ pub mod cli;
 pub mod engine;
 pub mod genesis;
 pub mod inbox_file;
-pub mod kernel;
+pub use ::pvm::kernel;
 pub mod micheline;
+pub mod prove;
 pub mod runner;
 pub mod state;
 

@@ -4,19 +4,20 @@
 //! open(state dir) ─► originate(kernel) ─► run_level(messages) ─► … (each level committed)
 //! ```
 //!
-//! Each `kernel_run` loads the kernel from `/kernel/boot.wasm`. When those
-//! bytes changed (an upgrade), the new kernel is checked as at origination;
-//! if it is valid it becomes the fallback (`/readonly/kernel/boot.wasm`), if
-//! not the fallback is put back in `/kernel/boot.wasm`, the reason is written
-//! to `/readonly/kernel/env/upgrade_error`, and the fallback runs — the
-//! PVM's rule for a kernel that fails to decode or link.
+//! A level runs through [`pvm::level::run_level`] (the control flow and the
+//! upgrade rule, shared with the stateless replay). With
+//! [`RunnerConfig::record_witness`] each level's witness
+//! ([`host::witness`]) is recorded and committed with the level, for
+//! `pvm-runner prove`.
 
 use std::path::Path as FsPath;
 
 use host::{
-    Durable, Hash, Host, KERNEL_BOOT_PATH, Outbox, Path, READONLY_BOOT_PATH, RollupMetadata,
-    control::{self, Failure, LevelReport},
+    Durable, Hash, Host, KERNEL_BOOT_PATH, Outbox, READONLY_BOOT_PATH, RollupMetadata,
+    control::LevelReport,
+    witness::{LevelWitness, Recorder, WitnessError},
 };
+use pvm::level::{self, set};
 
 use crate::{
     engine::{Engine, EngineKind},
@@ -25,8 +26,7 @@ use crate::{
     state::{LevelCommit, LevelRecord, State, StateError},
 };
 
-/// Where the reason of a refused upgrade is written.
-pub const UPGRADE_ERROR_PATH: &[u8] = b"/readonly/kernel/env/upgrade_error";
+pub use pvm::level::UPGRADE_ERROR_PATH;
 
 /// Tezos' ticks per `kernel_run` in the protocols Mumbai to Oxford.
 pub const DEFAULT_TICK_LIMIT: u64 = 11_000_000_000;
@@ -52,6 +52,9 @@ pub enum RunnerError {
     /// Origination of a state that already has a kernel.
     #[error("the state is already originated (next level {0})")]
     AlreadyOriginated(u32),
+    /// The witness of a level could not be recorded.
+    #[error(transparent)]
+    Witness(#[from] WitnessError),
 }
 
 /// Settings of a run.
@@ -61,11 +64,13 @@ pub struct RunnerConfig {
     pub engine: EngineKind,
     /// Ticks per `kernel_run` (enforced by `pvm`; a safety net for `fast`).
     pub tick_limit: u64,
+    /// Record each level's witness and keep it with the level.
+    pub record_witness: bool,
 }
 
 impl Default for RunnerConfig {
     fn default() -> Self {
-        Self { engine: EngineKind::Fast, tick_limit: DEFAULT_TICK_LIMIT }
+        Self { engine: EngineKind::Fast, tick_limit: DEFAULT_TICK_LIMIT, record_witness: false }
     }
 }
 
@@ -82,6 +87,8 @@ pub struct LevelOutcome {
     pub debug: Vec<u8>,
     /// Upgrades refused during the level.
     pub refused_upgrades: Vec<String>,
+    /// The encoded witness, when recorded.
+    pub witness: Option<Vec<u8>>,
 }
 
 /// A rollup being run.
@@ -163,15 +170,39 @@ impl Runner {
         }
         let level = self.next_level;
         let tick_limit = self.config.tick_limit;
-        let mut refused_upgrades = Vec::new();
-        let (engine, loaded) = (&mut self.engine, &mut self.loaded);
-        let report = control::run_level(&mut self.host, level, messages.clone(), |host| {
-            let kernel = match current_kernel(host, loaded, &mut refused_upgrades) {
-                Ok(k) => k,
-                Err(f) => return (0, Some(f)),
-            };
-            engine.run(host, &kernel, tick_limit)
+        let recorder = self.config.record_witness.then(|| {
+            // A replay starts with no kernel loaded; so does a recorded run,
+            // so that both look at the same storage.
+            self.loaded = None;
+            self.host.preimages.take_used();
+            Recorder::start(&mut self.host.durable)
         });
+        let engine = &mut self.engine;
+        let run = level::run_level(
+            &mut self.host,
+            level,
+            messages.clone(),
+            &mut self.loaded,
+            |host, kernel| engine.run(host, kernel, tick_limit),
+        );
+        let (report, refused_upgrades) = (run.report, run.refused_upgrades);
+        let witness = match recorder {
+            None => None,
+            Some(r) => {
+                let pre_root = r.pre_root();
+                let tree = r.finish(&mut self.host.durable)?;
+                let w = LevelWitness {
+                    level,
+                    tick_limit,
+                    metadata: self.host.metadata,
+                    pre_root,
+                    inbox: messages.clone(),
+                    preimages: self.host.preimages.take_used(),
+                    tree,
+                };
+                Some(w.encode())
+            }
+        };
         let root = self.host.durable.root();
         let outbox_commitment = Outbox::commitment(&report.outbox);
         let record = LevelRecord {
@@ -186,11 +217,17 @@ impl Runner {
         };
         self.state.commit_level(
             &mut self.host.durable,
-            &LevelCommit { record: &record, outbox: &report.outbox, inbox: &messages, root },
+            &LevelCommit {
+                record: &record,
+                outbox: &report.outbox,
+                inbox: &messages,
+                root,
+                witness: witness.as_deref(),
+            },
         )?;
         self.next_level += 1;
         let debug = self.host.take_debug();
-        Ok(LevelOutcome { report, root, outbox_commitment, debug, refused_upgrades })
+        Ok(LevelOutcome { report, root, outbox_commitment, debug, refused_upgrades, witness })
     }
 
     /// Durable storage.
@@ -206,51 +243,5 @@ impl Runner {
     /// The state database (records, outboxes and inboxes of past levels).
     pub fn state(&self) -> &State {
         &self.state
-    }
-}
-
-fn set(durable: &mut Durable, path: &[u8], value: Vec<u8>) {
-    if let Ok(p) = Path::new(path) {
-        // Kernels are far below the maximum value size.
-        let _ = durable.set(p, value);
-    }
-}
-
-/// The kernel to run now, applying the upgrade rule.
-fn current_kernel(
-    host: &mut Host,
-    loaded: &mut Option<Kernel>,
-    refused: &mut Vec<String>,
-) -> Result<Kernel, Failure> {
-    let boot = Path::new(KERNEL_BOOT_PATH).map_err(|e| Failure::Load(e.to_string()))?;
-    let bytes = host.durable.get(boot).map(<[u8]>::to_vec);
-    if let (Some(k), Some(b)) = (loaded.as_ref(), bytes.as_ref())
-        && k.wasm == *b
-    {
-        return Ok(k.clone());
-    }
-    let candidate = match bytes {
-        Some(b) => Kernel::new(b).map_err(|e| e.to_string()),
-        None => Err("/kernel/boot.wasm is missing".to_owned()),
-    };
-    match candidate {
-        Ok(k) => {
-            set(&mut host.durable, READONLY_BOOT_PATH, k.wasm.clone());
-            *loaded = Some(k.clone());
-            Ok(k)
-        }
-        Err(reason) => {
-            refused.push(reason.clone());
-            set(&mut host.durable, UPGRADE_ERROR_PATH, reason.into_bytes());
-            let fallback = Path::new(READONLY_BOOT_PATH)
-                .ok()
-                .and_then(|p| host.durable.get(p))
-                .map(<[u8]>::to_vec)
-                .ok_or_else(|| Failure::Load("no fallback kernel".into()))?;
-            set(&mut host.durable, KERNEL_BOOT_PATH, fallback.clone());
-            let k = Kernel::new(fallback).map_err(|e| Failure::Load(e.to_string()))?;
-            *loaded = Some(k.clone());
-            Ok(k)
-        }
     }
 }

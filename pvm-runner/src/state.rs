@@ -5,10 +5,11 @@
 //! | table | key | value |
 //! | --- | --- | --- |
 //! | `durable` | path | value: every durable-storage value |
-//! | `meta` | name (str) | `next_level` (u32 BE), `root` (32 bytes), `metadata` (24 bytes) |
+//! | `meta` | name (str) | `next_level` (u32 BE), `root` (32 bytes), `genesis_root` (32 bytes, the root at origination), `metadata` (24 bytes) |
 //! | `levels` | level (u32) | JSON [`LevelRecord`] |
 //! | `outbox` | (level, index) (u32, u32) | message |
 //! | `inbox` | level (u32) | the level's messages: u32 BE count, then (u32 BE length ‖ bytes)* |
+//! | `witness` | level (u32) | the level's witness (`host::witness`), when the run recorded one |
 //!
 //! A level's durable changes, its outbox, its inbox, its record and the new
 //! `next_level` and `root` are written in one redb write transaction, which is
@@ -27,9 +28,11 @@ const META: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("meta");
 const LEVELS: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("levels");
 const OUTBOX: TableDefinition<'_, (u32, u32), &[u8]> = TableDefinition::new("outbox");
 const INBOX: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("inbox");
+const WITNESS: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("witness");
 
 const NEXT_LEVEL: &str = "next_level";
 const ROOT: &str = "root";
+const GENESIS_ROOT: &str = "genesis_root";
 const METADATA: &str = "metadata";
 
 /// The database file inside a state directory.
@@ -107,6 +110,8 @@ pub struct LevelCommit<'a> {
     pub inbox: &'a [Vec<u8>],
     /// The root after it.
     pub root: Hash,
+    /// Its witness, if recorded.
+    pub witness: Option<&'a [u8]>,
 }
 
 /// A state database (on disk, or in memory when no directory is given).
@@ -132,6 +137,7 @@ impl State {
         tx.open_table(LEVELS)?;
         tx.open_table(OUTBOX)?;
         tx.open_table(INBOX)?;
+        tx.open_table(WITNESS)?;
         tx.commit()?;
         Ok(Self { db })
     }
@@ -193,6 +199,7 @@ impl State {
             meta.insert(METADATA, metadata.encode().as_slice())?;
             meta.insert(NEXT_LEVEL, 1u32.to_be_bytes().as_slice())?;
             meta.insert(ROOT, durable.root().as_slice())?;
+            meta.insert(GENESIS_ROOT, durable.root().as_slice())?;
             write_durable(&mut tx.open_table(DURABLE)?, durable)?;
         }
         tx.commit()?;
@@ -217,6 +224,9 @@ impl State {
                 outbox.insert((level, i as u32), m.as_slice())?;
             }
             tx.open_table(INBOX)?.insert(level, encode_messages(c.inbox).as_slice())?;
+            if let Some(w) = c.witness {
+                tx.open_table(WITNESS)?.insert(level, w)?;
+            }
             let mut meta = tx.open_table(META)?;
             meta.insert(NEXT_LEVEL, (level + 1).to_be_bytes().as_slice())?;
             meta.insert(ROOT, c.root.as_slice())?;
@@ -252,6 +262,21 @@ impl State {
         decode_messages(v.value())
             .map(Some)
             .ok_or_else(|| StateError::Corrupt(format!("inbox {level}")))
+    }
+}
+
+impl State {
+    /// The root durable storage had when the rollup was originated.
+    pub fn genesis_root(&self) -> Result<Option<Hash>, StateError> {
+        let tx = self.db.begin_read()?;
+        let Some(v) = tx.open_table(META)?.get(GENESIS_ROOT)? else { return Ok(None) };
+        v.value().try_into().map(Some).map_err(|_| StateError::Corrupt("genesis_root".into()))
+    }
+
+    /// The witness of `level`, if the run that committed it recorded one.
+    pub fn witness(&self, level: u32) -> Result<Option<Vec<u8>>, StateError> {
+        let tx = self.db.begin_read()?;
+        Ok(tx.open_table(WITNESS)?.get(level)?.map(|v| v.value().to_vec()))
     }
 }
 
@@ -338,7 +363,13 @@ mod tests {
         state
             .commit_level(
                 &mut d,
-                &LevelCommit { record: &record, outbox: &[b"out".to_vec()], inbox: &inbox, root },
+                &LevelCommit {
+                    record: &record,
+                    outbox: &[b"out".to_vec()],
+                    inbox: &inbox,
+                    root,
+                    witness: Some(b"w"),
+                },
             )
             .unwrap();
         drop(state);
@@ -350,6 +381,8 @@ mod tests {
         assert_eq!(state.level(1).unwrap(), Some(record));
         assert_eq!(state.outbox(1).unwrap(), vec![b"out".to_vec()]);
         assert_eq!(state.inbox(1).unwrap(), Some(inbox));
+        assert_eq!(state.witness(1).unwrap(), Some(b"w".to_vec()));
+        assert_eq!(state.witness(2).unwrap(), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand.
 
 pub mod inspect;
+pub mod prove;
 pub mod run;
 
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ pub enum Command {
     Run(run::RunCmd),
     /// Read durable storage of a state directory.
     Inspect(inspect::InspectCmd),
+    /// Replay a level from its witness alone and check it.
+    Prove(prove::ProveCmd),
 }
 
 /// Parses the arguments and runs the command; errors go to stderr.
@@ -31,6 +34,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(cmd) => cmd.run(),
         Command::Inspect(cmd) => cmd.run(),
+        Command::Prove(cmd) => cmd.run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -55,6 +55,9 @@ pub struct RunCmd {
     /// The rollup's address (sr1…), for a new state.
     #[arg(long)]
     pub rollup_address: Option<String>,
+    /// Record each level's witness in the state, for `pvm-runner prove`.
+    #[arg(long)]
+    pub witness: bool,
 }
 
 /// One level as printed.
@@ -139,7 +142,14 @@ impl RunCmd {
         };
         let levels = inbox_file::parse(&json, 1, address)
             .with_context(|| format!("in {}", self.inbox.display()))?;
-        let config = RunnerConfig { engine: self.engine, tick_limit: self.tick_limit };
+        if self.witness && self.state.is_none() {
+            bail!("--witness keeps witnesses in the state: give --state too");
+        }
+        let config = RunnerConfig {
+            engine: self.engine,
+            tick_limit: self.tick_limit,
+            record_witness: self.witness,
+        };
         let mut runner = Runner::open(self.state.as_deref(), config)?;
         if runner.is_originated() {
             if self.kernel.is_some() || self.genesis.is_some() {

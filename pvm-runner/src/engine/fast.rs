@@ -16,8 +16,8 @@ use wasmer_middlewares::{
     metering::{MeteringPoints, get_remaining_points, set_remaining_points},
 };
 
-use super::abi::{self, HOST_MODULE, HostFn, Ret};
 use crate::kernel::Kernel;
+use ::pvm::abi::{self, HOST_MODULE, HostFn, Ret};
 
 /// wasmer, with compiled modules cached by kernel hash.
 ///

@@ -12,9 +12,8 @@
 //! Both run each `kernel_run` in a fresh instance (the PVM keeps no memory or
 //! globals between calls) and reach the host only through [`abi::dispatch`].
 
-pub mod abi;
 pub mod fast;
-pub mod pvm;
+pub use ::pvm::{abi, engine as pvm};
 
 use host::{Host, control::RunResult};
 

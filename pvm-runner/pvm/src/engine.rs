@@ -1,6 +1,6 @@
 //! The `pvm` engine: wasmi, with fuel as ticks.
 
-use std::collections::HashMap;
+use alloc::{collections::BTreeMap, format, string::ToString, vec::Vec};
 
 use host::{
     Hash, Host,
@@ -10,14 +10,14 @@ use wasmi::{
     Caller, Config, Error, FuncType, Linker, Memory, Module, Store, TrapCode, Val, ValType,
 };
 
-use super::abi::{self, HOST_MODULE, HostFn, Ret};
+use crate::abi::{self, HOST_MODULE, HostFn, Ret};
 use crate::kernel::Kernel;
 
 /// wasmi with fuel metering; modules cached by kernel hash.
 pub struct PvmEngine {
     engine: wasmi::Engine,
     linker: Linker<Env>,
-    modules: HashMap<Hash, Module>,
+    modules: BTreeMap<Hash, Module>,
 }
 
 impl Default for PvmEngine {
@@ -52,7 +52,7 @@ impl PvmEngine {
                 },
             );
         }
-        Self { engine, linker, modules: HashMap::new() }
+        Self { engine, linker, modules: BTreeMap::new() }
     }
 
     fn module(&mut self, kernel: &Kernel) -> Result<Module, Failure> {
@@ -71,10 +71,10 @@ impl PvmEngine {
             Ok(m) => m,
             Err(f) => return (0, Some(f)),
         };
-        let mut store = Store::new(&self.engine, Env { host: std::mem::take(host), memory: None });
+        let mut store = Store::new(&self.engine, Env { host: core::mem::take(host), memory: None });
         let failure = self.call(&mut store, &module, kernel, tick_limit).err();
         let ticks = tick_limit.saturating_sub(store.get_fuel().unwrap_or(0));
-        *host = std::mem::take(&mut store.data_mut().host);
+        *host = core::mem::take(&mut store.data_mut().host);
         (ticks, failure)
     }
 
@@ -106,6 +106,10 @@ fn classify(e: Error) -> Failure {
     }
 }
 
+fn env_outside(caller: &Caller<'_, Env>) -> bool {
+    caller.data().host.is_outside_witness()
+}
+
 fn host_call(
     mut caller: Caller<'_, Env>,
     f: HostFn,
@@ -126,6 +130,11 @@ fn host_call(
         return Err(Error::from(TrapCode::OutOfFuel));
     }
     caller.set_fuel(fuel - cost)?;
+    if env_outside(&caller) {
+        // The witness lacks what the kernel just asked for: nothing it
+        // computes from here on means anything, so stop it now.
+        return Err(Error::new("the kernel asked for something outside the witness"));
+    }
     match (result, out.first_mut()) {
         (Some(r), Some(slot)) if f.ret() == Ret::I64 => *slot = Val::I64(r),
         (Some(r), Some(slot)) => *slot = Val::I32(r as i32),

@@ -16,15 +16,22 @@
 //!   host functions of `tezos-smart-rollup-core` 0.2.2 with its exact
 //!   signature.
 
-use std::fmt;
+use alloc::{
+    borrow::ToOwned,
+    format,
+    string::{String, ToString},
+    vec,
+    vec::Vec,
+};
+use core::fmt;
 
-use crate::engine::abi::{HostFn, Ret};
+use crate::abi::{HostFn, Ret};
 use host::{Hash, hash::hash_parts};
 use wasmparser::{
     ExternalKind, FuncType, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
 };
 
-pub use crate::engine::abi::HOST_MODULE;
+pub use crate::abi::HOST_MODULE;
 
 /// The entry point names, preferred first.
 pub const ENTRY_POINTS: [&str; 2] = ["kernel_run", "kernel_next"];

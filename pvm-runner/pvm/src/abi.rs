@@ -2,6 +2,8 @@
 //! dispatcher from raw wasm arguments to [`host::Host`]'s methods, shared by
 //! every engine so none of them re-implements an argument conversion.
 
+use alloc::{vec, vec::Vec};
+
 use host::{GuestMemory, Host};
 
 /// The import module every host function comes from.

@@ -1,0 +1,103 @@
+//! One level, as the PVM runs it: the SCORU control flow of
+//! [`host::control`] plus the rule for the kernel each call runs.
+//!
+//! Each `kernel_run` loads the kernel from `/kernel/boot.wasm`. When those
+//! bytes changed (an upgrade), the new kernel is checked as at origination;
+//! if it is valid it becomes the fallback (`/readonly/kernel/boot.wasm`), if
+//! not the fallback is put back in `/kernel/boot.wasm`, the reason is written
+//! to `/readonly/kernel/env/upgrade_error`, and the fallback runs — the
+//! PVM's rule for a kernel that fails to decode or link.
+//!
+//! This is part of the state transition, so the runner (any engine) and the
+//! stateless replay both run levels through [`run_level`].
+
+use alloc::{
+    borrow::ToOwned,
+    string::{String, ToString},
+    vec::Vec,
+};
+
+use host::{
+    Durable, Host, KERNEL_BOOT_PATH, Path, READONLY_BOOT_PATH,
+    control::{self, Failure, LevelReport, RunResult},
+};
+
+use crate::kernel::Kernel;
+
+/// Where the reason of a refused upgrade is written.
+pub const UPGRADE_ERROR_PATH: &[u8] = b"/readonly/kernel/env/upgrade_error";
+
+/// What one level did.
+#[derive(Debug, Clone)]
+pub struct LevelRun {
+    /// The control-flow report (runs, ticks, messages read, outbox).
+    pub report: LevelReport,
+    /// Upgrades refused during the level.
+    pub refused_upgrades: Vec<String>,
+}
+
+/// Runs one level over `messages`; `run` makes one `kernel_run` call of the
+/// given kernel within the tick limit. `loaded` is the kernel the last call
+/// ran (kept between levels so an unchanged kernel is not checked again).
+pub fn run_level(
+    host: &mut Host,
+    level: u32,
+    messages: Vec<Vec<u8>>,
+    loaded: &mut Option<Kernel>,
+    mut run: impl FnMut(&mut Host, &Kernel) -> RunResult,
+) -> LevelRun {
+    let mut refused_upgrades = Vec::new();
+    let report = control::run_level(host, level, messages, |host| {
+        match current_kernel(host, loaded, &mut refused_upgrades) {
+            Ok(kernel) => run(host, &kernel),
+            Err(f) => (0, Some(f)),
+        }
+    });
+    LevelRun { report, refused_upgrades }
+}
+
+/// Writes a value the runner owns (kernels are far below the maximum size).
+pub fn set(durable: &mut Durable, path: &[u8], value: Vec<u8>) {
+    if let Ok(p) = Path::new(path) {
+        let _ = durable.set(p, value);
+    }
+}
+
+/// The kernel to run now, applying the upgrade rule.
+fn current_kernel(
+    host: &mut Host,
+    loaded: &mut Option<Kernel>,
+    refused: &mut Vec<String>,
+) -> Result<Kernel, Failure> {
+    let boot = Path::new(KERNEL_BOOT_PATH).map_err(|e| Failure::Load(e.to_string()))?;
+    let bytes = host.durable.get(boot).map(<[u8]>::to_vec);
+    if let (Some(k), Some(b)) = (loaded.as_ref(), bytes.as_ref())
+        && k.wasm == *b
+    {
+        return Ok(k.clone());
+    }
+    let candidate = match bytes {
+        Some(b) => Kernel::new(b).map_err(|e| e.to_string()),
+        None => Err("/kernel/boot.wasm is missing".to_owned()),
+    };
+    match candidate {
+        Ok(k) => {
+            set(&mut host.durable, READONLY_BOOT_PATH, k.wasm.clone());
+            *loaded = Some(k.clone());
+            Ok(k)
+        }
+        Err(reason) => {
+            refused.push(reason.clone());
+            set(&mut host.durable, UPGRADE_ERROR_PATH, reason.into_bytes());
+            let fallback = Path::new(READONLY_BOOT_PATH)
+                .ok()
+                .and_then(|p| host.durable.get(p))
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| Failure::Load("no fallback kernel".into()))?;
+            set(&mut host.durable, KERNEL_BOOT_PATH, fallback.clone());
+            let k = Kernel::new(fallback).map_err(|e| Failure::Load(e.to_string()))?;
+            *loaded = Some(k.clone());
+            Ok(k)
+        }
+    }
+}

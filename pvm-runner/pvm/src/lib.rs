@@ -25,6 +25,7 @@ pub mod abi;
 pub mod engine;
 pub mod kernel;
 pub mod level;
+pub mod oracle;
 pub mod replay;
 
 pub use engine::PvmEngine;

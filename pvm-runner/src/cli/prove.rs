@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::{
     Runner, RunnerConfig,
-    prove::{ProveError, prove_level},
+    prove::{ProveError, Replayer, guest, prove_level},
 };
 
 /// Replay a committed level from its witness alone (the stateless replay a
@@ -30,16 +30,28 @@ pub struct ProveCmd {
     /// Also write the level's witness to this file.
     #[arg(long)]
     pub witness_out: Option<PathBuf>,
+    /// Replay natively (the same replay code, not compiled to RISC-V).
+    #[arg(long)]
+    pub native: bool,
+    /// The guest ELF (default: built, or found up to date, in the runner's
+    /// workspace with `--profile guest`).
+    #[arg(long)]
+    pub guest: Option<PathBuf>,
+    /// The most RISC-V cycles the guest may run.
+    #[arg(long, default_value_t = u64::MAX)]
+    pub max_cycles: u64,
 }
 
 /// The result as printed.
 #[derive(Debug, Serialize)]
 struct ProveLine {
     level: u32,
+    replayer: &'static str,
     matches: bool,
     mismatches: Vec<&'static str>,
     witness_bytes: usize,
     ticks: Vec<u64>,
+    cycles: Option<u64>,
     wall_ms: f64,
     pre_root: String,
     post_root: String,
@@ -59,14 +71,23 @@ impl ProveCmd {
             let w = state.witness(self.level)?.ok_or(ProveError::NoWitness(self.level))?;
             fs::write(out, w).with_context(|| format!("{}", out.display()))?;
         }
-        let proved = prove_level(state, self.level)?;
+        let how = match self.native {
+            true => Replayer::Native,
+            false => Replayer::Riscv {
+                elf: guest::load(self.guest.as_deref())?,
+                max_cycles: self.max_cycles,
+            },
+        };
+        let proved = prove_level(state, self.level, &how)?;
         let s = &proved.statement;
         let line = ProveLine {
             level: s.level,
+            replayer: if self.native { "native" } else { "riscv" },
             matches: proved.mismatches().is_empty(),
             mismatches: proved.mismatches(),
             witness_bytes: proved.witness_bytes,
             ticks: proved.ticks.clone(),
+            cycles: proved.cycles,
             wall_ms: proved.wall.as_secs_f64() * 1e3,
             pre_root: hex::encode(s.pre_root),
             post_root: hex::encode(s.post_root),
@@ -76,13 +97,13 @@ impl ProveCmd {
         if self.json {
             println!("{}", serde_json::to_string(&line)?);
         } else {
-            let ticks: u64 = line.ticks.iter().sum();
+            let work = match line.cycles {
+                Some(c) => format!("{c} RISC-V cycles"),
+                None => format!("{} ticks", line.ticks.iter().sum::<u64>()),
+            };
             println!(
-                "level {}: replayed from a {}-byte witness in {:.1} ms, {} runs, {ticks} ticks",
-                line.level,
-                line.witness_bytes,
-                line.wall_ms,
-                line.ticks.len()
+                "level {}: replayed ({}) from a {}-byte witness in {:.1} ms, {work}",
+                line.level, line.replayer, line.witness_bytes, line.wall_ms,
             );
             println!("  pre-state root     {}", line.pre_root);
             println!("  post-state root    {}", line.post_root);

@@ -1,16 +1,24 @@
 //! Checking a committed level by replaying it from its witness alone.
 //!
 //! The runner recorded the level's witness while it ran it (`run
-//! --witness`). [`prove_level`] replays that witness statelessly
-//! ([`pvm::replay`]) and compares the statement it reaches with what the
-//! runner committed: the pre-state root (the previous level's root, or the
-//! root at origination), the post-state root, the outbox commitment, and
-//! the hash of the inbox kept for the level.
+//! --witness`). [`prove_level`] replays that witness statelessly — in the
+//! RISC-V proving guest run by ckb-vm ([`riscv`]), or natively with the
+//! same code ([`pvm::replay`]) — and compares the statement it reaches with
+//! what the runner committed: the pre-state root (the previous level's
+//! root, or the root at origination), the post-state root, the outbox
+//! commitment, and the hash of the inbox kept for the level.
+
+pub mod guest;
+pub mod memory;
+pub mod riscv;
 
 use std::time::{Duration, Instant};
 
 use host::{Hash, witness::inbox_hash};
-use pvm::replay::{ReplayError, Statement, replay};
+use pvm::{
+    oracle::Exit,
+    replay::{ReplayError, Statement, replay},
+};
 
 use crate::state::{State, StateError};
 
@@ -29,6 +37,36 @@ pub enum ProveError {
     /// The replay gave no statement.
     #[error("the replay of level {0} failed: {1}")]
     Replay(u32, ReplayError),
+    /// The guest could not be found or built.
+    #[error(transparent)]
+    Guest(#[from] guest::GuestError),
+    /// ckb-vm stopped the guest (a fault, or the cycle limit).
+    #[error("the RISC-V guest stopped on level {0}: {1}")]
+    Vm(u32, ckb_vm::Error),
+    /// The guest ended without a statement.
+    #[error("the RISC-V guest gave no statement for level {level} (exit {exit}): {debug}")]
+    GuestExit {
+        /// The level.
+        level: u32,
+        /// How it ended.
+        exit: String,
+        /// What it printed.
+        debug: String,
+    },
+}
+
+/// Where a level is replayed.
+#[derive(Debug, Clone)]
+pub enum Replayer {
+    /// The `zkos-pvm` replay, natively.
+    Native,
+    /// The proving guest (an rv64imac ELF) in ckb-vm.
+    Riscv {
+        /// The guest's bytes.
+        elf: Vec<u8>,
+        /// The most cycles it may run.
+        max_cycles: u64,
+    },
 }
 
 /// What the runner committed for a level.
@@ -53,8 +91,10 @@ pub struct Proved {
     pub committed: Committed,
     /// The witness's size in bytes.
     pub witness_bytes: usize,
-    /// Ticks of each `kernel_run` in the replay.
+    /// Ticks of each `kernel_run` in the replay (native replays only).
     pub ticks: Vec<u64>,
+    /// RISC-V cycles (RISC-V replays only).
+    pub cycles: Option<u64>,
     /// How long the replay took.
     pub wall: Duration,
 }
@@ -103,17 +143,31 @@ pub fn committed(state: &State, level: u32) -> Result<Committed, ProveError> {
 
 /// Replays `level` from its witness and sets the result beside what the
 /// state committed.
-pub fn prove_level(state: &State, level: u32) -> Result<Proved, ProveError> {
+pub fn prove_level(state: &State, level: u32, how: &Replayer) -> Result<Proved, ProveError> {
     let committed = committed(state, level)?;
     let witness = state.witness(level)?.ok_or(ProveError::NoWitness(level))?;
-    let start = Instant::now();
-    let replayed = replay(&witness).map_err(|e| ProveError::Replay(level, e))?;
-    let wall = start.elapsed();
-    Ok(Proved {
-        statement: replayed.statement,
-        committed,
-        witness_bytes: witness.len(),
-        ticks: replayed.ticks,
-        wall,
-    })
+    let (statement, ticks, cycles, wall) = match how {
+        Replayer::Native => {
+            let start = Instant::now();
+            let replayed = replay(&witness).map_err(|e| ProveError::Replay(level, e))?;
+            (replayed.statement, replayed.ticks, None, start.elapsed())
+        }
+        Replayer::Riscv { elf, max_cycles } => {
+            let run = riscv::run_guest(elf, &witness, *max_cycles)
+                .map_err(|e| ProveError::Vm(level, e))?;
+            let Some(statement) = run.statement else {
+                return Err(ProveError::GuestExit {
+                    level,
+                    exit: match run.exit {
+                        Ok(e) => format!("{e:?}"),
+                        Err(code) => code.to_string(),
+                    },
+                    debug: run.debug,
+                });
+            };
+            debug_assert_eq!(run.exit, Ok(Exit::Proved));
+            (statement, Vec::new(), Some(run.cycles), run.wall)
+        }
+    };
+    Ok(Proved { statement, committed, witness_bytes: witness.len(), ticks, cycles, wall })
 }

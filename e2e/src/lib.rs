@@ -20,7 +20,8 @@ pub const KERNELS: [(&str, &str); 3] = [
     ("counter-kernel", "counter_kernel"),
 ];
 
-fn workspace_root() -> PathBuf {
+/// The workspace this crate lies in.
+pub fn workspace_root() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     root.canonicalize().unwrap_or(root)
 }
@@ -111,6 +112,16 @@ pub fn riscv_contracts_dir() -> &'static Path {
     DIR.get_or_init(|| build_riscv64(&RISCV_CONTRACTS, "contract"))
 }
 
+/// The proving guest (`pvm-runner/guest`), built for RISC-V with the
+/// `guest` profile once per test process.
+pub fn guest_elf() -> &'static [u8] {
+    static ELF: OnceLock<Vec<u8>> = OnceLock::new();
+    ELF.get_or_init(|| {
+        let dir = build(&[("zkos-pvm-guest", "")], "guest", RISCV64, &["build"]);
+        read(&dir.join("zkos-pvm-guest"))
+    })
+}
+
 /// The bytes of a Rust contract built for RISC-V (a static ELF).
 pub fn riscv_contract(stem: &str) -> Vec<u8> {
     read(&riscv_contracts_dir().join(stem))
@@ -141,7 +152,7 @@ pub fn metadata() -> RollupMetadata {
 
 /// An in-memory runner with `wasm` originated.
 pub fn runner(engine: EngineKind, tick_limit: u64, wasm: Vec<u8>) -> Runner {
-    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit, ..RunnerConfig::default() })
+    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit, record_witness: true })
         .expect("in-memory state");
     r.originate(wasm, metadata(), None).expect("valid kernel");
     r
@@ -164,7 +175,7 @@ pub fn runner_with_genesis_and_limit(
     wasm: Vec<u8>,
     genesis: &pvm_runner::genesis::Genesis,
 ) -> Runner {
-    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit, ..RunnerConfig::default() })
+    let mut r = Runner::open(None, RunnerConfig { engine, tick_limit, record_witness: true })
         .expect("in-memory state");
     r.originate(wasm, metadata(), Some(genesis)).expect("valid kernel and genesis");
     r
@@ -242,15 +253,51 @@ pub fn run_both(
         for p in preimages {
             r.add_preimage(p.clone());
         }
-        levels
+        let pre_root = r.root();
+        let outcomes: Vec<_> = levels
             .iter()
             .enumerate()
             .map(|(i, msgs)| {
                 let o = r.run_level(level(i as u32 + 1, msgs)).expect("level runs");
                 (Observed::from(&o), o)
             })
-            .collect()
+            .collect();
+        assert_replays(pre_root, outcomes.iter().map(|(_, o)| o));
+        outcomes
     })
+}
+
+/// Replays each of `outcomes` — consecutive levels, the first starting
+/// from `pre_root` — from its witness alone (the stateless replay the
+/// proving guest runs, here natively) and checks that it reaches the roots
+/// and outbox the runner committed.
+pub fn assert_replays<'a>(
+    mut pre_root: Hash,
+    outcomes: impl IntoIterator<Item = &'a LevelOutcome>,
+) {
+    for o in outcomes {
+        let level = o.report.level;
+        let witness = o.witness.as_deref().expect("the test runner records witnesses");
+        let replayed = pvm::replay::replay(witness)
+            .unwrap_or_else(|e| panic!("level {level} does not replay from its witness: {e}"));
+        let s = replayed.statement;
+        assert_eq!(s.pre_root, pre_root, "level {level}: pre-state root");
+        assert_eq!(s.post_root, o.root, "level {level}: post-state root");
+        assert_eq!(s.outbox_commitment, o.outbox_commitment, "level {level}: outbox");
+        assert_eq!(replayed.outbox, o.report.outbox, "level {level}: outbox messages");
+        pre_root = o.root;
+    }
+}
+
+/// Replays every level `runner` committed from its witness alone and
+/// checks each against the commitment (see [`assert_replays`]).
+pub fn assert_committed_levels_replay(runner: &Runner) {
+    use pvm_runner::prove::{Replayer, prove_level};
+    for level in 1..runner.next_level() {
+        let proved = prove_level(runner.state(), level, &Replayer::Native)
+            .unwrap_or_else(|e| panic!("level {level}: {e}"));
+        assert!(proved.mismatches().is_empty(), "level {level}: {:?}", proved.mismatches());
+    }
 }
 
 /// The receipt of transaction `raw` and what the OS recorded beside it

@@ -204,6 +204,7 @@ fn across_vms(probe: Probe, snapshot: &str) {
         runs.push((roots, r));
     }
     assert_eq!(runs[0].0, runs[1].0, "fast and pvm reach the same roots");
+    e2e::assert_committed_levels_replay(&runs[0].1);
     let r = &runs[1].1;
 
     let mut summary = String::new();

@@ -74,6 +74,8 @@ fn a_block_too_big_for_one_run_continues_after_reboots_in_order() {
     // Without a matching budget the kernel runs out of ticks and the level is lost.
     let (lost, o) = run(EngineKind::Pvm, TICK_LIMIT, layout::DEFAULT_TICKS_PER_RUN);
     assert!(o.report.runs.iter().any(|r| r.failure.is_some()));
+    // The replay from the witness runs out of ticks in the same place.
+    e2e::assert_committed_levels_replay(&lost);
     assert!(
         lost.durable()
             .get(host::Path::new(layout::block_transactions(0).as_bytes()).unwrap())
@@ -103,6 +105,8 @@ fn a_block_too_big_for_one_run_continues_after_reboots_in_order() {
         assert!(r.durable().get(host::Path::new(layout::PENDING_BLOCK).unwrap()).is_none());
         // The same state as the level run at once.
         assert_eq!(state(&r), state(&single), "{engine:?}");
+        // Reboots and all, the level replays from its witness alone.
+        e2e::assert_committed_levels_replay(&r);
         roots.push(o.root);
     }
     assert_eq!(roots[0], roots[1], "both engines agree");

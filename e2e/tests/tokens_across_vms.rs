@@ -234,6 +234,7 @@ fn a_solidity_swap_trades_tokens_of_all_three_vms() {
     }
     let roots = |i: usize| runs[i].0.iter().map(|(root, _)| *root).collect::<Vec<_>>();
     assert_eq!(roots(0), roots(1), "fast and pvm reach the same roots");
+    e2e::assert_committed_levels_replay(&runs[0].1);
     let r = &runs[1].1;
 
     let mut summary = String::new();

@@ -116,9 +116,14 @@ pub fn riscv_contracts_dir() -> &'static Path {
 /// `guest` profile once per test process.
 pub fn guest_elf() -> &'static [u8] {
     static ELF: OnceLock<Vec<u8>> = OnceLock::new();
-    ELF.get_or_init(|| {
-        let dir = build(&[("zkos-pvm-guest", "")], "guest", RISCV64, &["build"]);
-        read(&dir.join("zkos-pvm-guest"))
+    ELF.get_or_init(|| read(guest_path()))
+}
+
+/// Where [`guest_elf`] is built.
+pub fn guest_path() -> &'static Path {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        build(&[("zkos-pvm-guest", "")], "guest", RISCV64, &["build"]).join("zkos-pvm-guest")
     })
 }
 

@@ -7,7 +7,7 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-use e2e::kernel_path;
+use e2e::{guest_path, kernel_path};
 
 fn cli() -> Command {
     Command::new(env!("CARGO_BIN_EXE_pvm-runner-e2e"))
@@ -189,4 +189,46 @@ fn inspect_reads_values_and_children() {
     assert!(stderr(&o).contains("nothing at /nothing"));
     let o = run(&["inspect", "--state", dir.path().join("none").to_str().unwrap()]);
     assert!(stderr(&o).contains("holds no state"));
+}
+
+#[test]
+fn prove_replays_a_recorded_level_in_risc_v_and_natively() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = write(dir.path(), "inbox.json", INBOX);
+    let state = dir.path().join("state");
+    let state = state.to_str().unwrap();
+    let kernel = kernel_path("counter_kernel");
+    let kernel = kernel.to_str().unwrap();
+    // Witnesses live in the state: --witness needs one.
+    let o = run(&["run", "--kernel", kernel, "--inbox", &inbox, "--witness"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--state"), "{}", stderr(&o));
+    // Level 1 without a witness, then levels 2 and 3 with one.
+    let first = write(dir.path(), "first.json", "[[{\"external_text\": \"hello\"}]]");
+    assert!(
+        run(&["run", "--kernel", kernel, "--inbox", &first, "--state", state]).status.success()
+    );
+    let o = run(&["run", "--inbox", &inbox, "--state", state, "--witness", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let roots: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["state_root"].to_string())
+        .collect();
+    let guest = guest_path().to_str().unwrap();
+    for (level, extra) in [("2", vec!["--guest", guest]), ("3", vec!["--native"])] {
+        let mut args = vec!["prove", "--state", state, "--level", level, "--json"];
+        args.extend(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let line: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert_eq!(line["matches"], true);
+        let index = level.parse::<usize>().unwrap() - 2;
+        assert_eq!(line["post_root"].to_string(), roots[index]);
+        assert!(line["witness_bytes"].as_u64().unwrap() > 0);
+    }
+    let o = run(&["prove", "--state", state, "--level", "1", "--native"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("level 1 has no witness"), "{}", stderr(&o));
+    let o = run(&["prove", "--state", state, "--level", "9", "--native"]);
+    assert!(stderr(&o).contains("level 9 is not committed"), "{}", stderr(&o));
 }

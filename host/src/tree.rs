@@ -445,6 +445,14 @@ impl Durable {
         self.value_at(path)
     }
 
+    /// The hash of the value at `path` (`H(0x00 ‖ value)`), which a partial
+    /// tree knows even where the witness leaves the value itself out.
+    pub fn value_hash(&self, path: Path<'_>) -> Option<Hash> {
+        self.log(|| Op::Open(path.as_bytes().to_vec()));
+        let found = self.root.find_open(path);
+        self.or_outside(found, None)?.value.as_ref().map(Value::hash)
+    }
+
     /// Up to `max` bytes of the value at `path` from `offset`.
     pub fn read(&self, path: Path<'_>, offset: usize, max: usize) -> Result<&[u8], HostError> {
         let value = self.get(path).ok_or(HostError::NotAValue)?;

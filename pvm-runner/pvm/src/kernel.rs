@@ -26,7 +26,7 @@ use alloc::{
 use core::fmt;
 
 use crate::abi::{HostFn, Ret};
-use host::{Hash, hash::hash_parts};
+use host::{Hash, hash::value_hash};
 use wasmparser::{
     ExternalKind, FuncType, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
 };
@@ -109,7 +109,8 @@ fn matches(ty: &FuncType, f: HostFn) -> bool {
 pub struct Kernel {
     /// The module bytes.
     pub wasm: Vec<u8>,
-    /// BLAKE2b-256 of the bytes: the key of compiled-module caches.
+    /// The hash durable storage keeps of the bytes ([`value_hash`]): the
+    /// key of compiled-module caches.
     pub hash: Hash,
     /// The entry point to call.
     pub entry: &'static str,
@@ -123,7 +124,14 @@ impl Kernel {
         Validator::new_with_features(WasmFeatures::default())
             .validate_all(&wasm)
             .map_err(|e| KernelError::Invalid(e.to_string()))?;
+        let hash = value_hash(&wasm);
+        Self::checked(wasm, hash)
+    }
 
+    /// A kernel whose bytes passed [`Kernel::new`] before (the runner's
+    /// fallback kernel, which holds only checked kernels), given with its
+    /// `hash`: reads its entry point and memory without validating it again.
+    pub fn checked(wasm: Vec<u8>, hash: Hash) -> Result<Self, KernelError> {
         let mut types: Vec<Option<FuncType>> = Vec::new();
         let mut func_types: Vec<u32> = Vec::new(); // type index of every function, imports first
         let mut memories = Vec::new();
@@ -199,7 +207,6 @@ impl Kernel {
         }
         let [memory] =
             <[String; 1]>::try_from(memories).map_err(|m| KernelError::Memories(m.len()))?;
-        let hash = hash_parts(&[&wasm]);
         Ok(Self { wasm, hash, entry, memory })
     }
 }

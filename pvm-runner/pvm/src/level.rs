@@ -8,6 +8,13 @@
 //! to `/readonly/kernel/env/upgrade_error`, and the fallback runs — the
 //! PVM's rule for a kernel that fails to decode or link.
 //!
+//! A kernel whose bytes are those of the fallback is not checked again:
+//! the fallback only ever holds a checked kernel (origination and accepted
+//! upgrades put it there, and kernels cannot write `/readonly`), and the
+//! comparison is by durable storage's value hashes, so it depends on the
+//! state alone — a replay from a witness, which starts with no kernel
+//! loaded, decides it as the runner does.
+//!
 //! This is part of the state transition, so the runner (any engine) and the
 //! stateless replay both run levels through [`run_level`].
 
@@ -20,6 +27,7 @@ use alloc::{
 use host::{
     Durable, Host, KERNEL_BOOT_PATH, Path, READONLY_BOOT_PATH,
     control::{self, Failure, LevelReport, RunResult},
+    hash::value_hash,
 };
 
 use crate::kernel::Kernel;
@@ -76,13 +84,22 @@ fn current_kernel(
     {
         return Ok(k.clone());
     }
+    let fallback = Path::new(READONLY_BOOT_PATH).ok().and_then(|p| host.durable.value_hash(p));
     let candidate = match bytes {
-        Some(b) => Kernel::new(b).map_err(|e| e.to_string()),
+        // The fallback holds only checked kernels: the same bytes need no
+        // second check (the state, not the runner's memory, decides this).
+        Some(b) => match value_hash(&b) {
+            h if Some(h) == fallback => Kernel::checked(b, h).map(|k| (k, true)),
+            _ => Kernel::new(b).map(|k| (k, false)),
+        }
+        .map_err(|e| e.to_string()),
         None => Err("/kernel/boot.wasm is missing".to_owned()),
     };
     match candidate {
-        Ok(k) => {
-            set(&mut host.durable, READONLY_BOOT_PATH, k.wasm.clone());
+        Ok((k, is_fallback)) => {
+            if !is_fallback {
+                set(&mut host.durable, READONLY_BOOT_PATH, k.wasm.clone());
+            }
             *loaded = Some(k.clone());
             Ok(k)
         }

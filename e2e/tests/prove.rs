@@ -115,15 +115,43 @@ fn a_tampered_inbox_is_told_apart_from_the_committed_one() {
 }
 
 #[test]
-fn an_inbox_that_needs_more_than_the_witness_stops_the_replay() {
+fn an_inbox_that_needs_more_than_the_witness_stops_the_native_replay() {
     let r = erc20();
     // Level 4's witness holds what level 4 touched; level 2's transactions
     // (the deployment) touch accounts and code it does not hold.
     let mut w = LevelWitness::decode(&witness(&r, 4)).unwrap().witness;
     w.inbox = LevelWitness::decode(&witness(&r, 2)).unwrap().witness.inbox;
-    let bytes = w.encode();
-    assert!(matches!(replay(&bytes), Err(ReplayError::Outside(_))));
-    let run = run_guest(guest_elf(), &bytes, MAX_CYCLES).unwrap();
+    assert!(matches!(replay(&w.encode()), Err(ReplayError::Outside(_))));
+}
+
+#[test]
+fn a_witness_that_leaves_out_what_the_level_reads_stops_the_guest() {
+    let r = counter();
+    let good = witness(&r, 1);
+    // Show the kernel by its hash only: the tree still hashes to the
+    // pre-state root, but the level cannot load its kernel from it.
+    let wasm = kernel("counter_kernel");
+    let at = good.windows(wasm.len()).position(|w| w == wasm.as_slice()).unwrap();
+    let mut len = Vec::new();
+    let mut n = wasm.len();
+    while n >= 0x80 {
+        len.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    len.push(n as u8);
+    let start = at - len.len() - 1;
+    assert_eq!(&good[start..at], [&[2u8][..], &len].concat(), "value tag and length");
+    let hidden =
+        [&good[..start], &[1u8][..], &host::hash::value_hash(&wasm), &good[at + wasm.len()..]]
+            .concat();
+    let decoded = LevelWitness::decode(&hidden).expect("still the pre-state root");
+    assert_eq!(decoded.witness.pre_root, LevelWitness::decode(&good).unwrap().witness.pre_root);
+    match replay(&hidden) {
+        Err(ReplayError::Outside(what)) => assert!(what.contains("/kernel/boot.wasm"), "{what}"),
+        other => panic!("{other:?}"),
+    }
+    let run = run_guest(guest_elf(), &hidden, MAX_CYCLES).unwrap();
     assert_eq!(run.exit, Ok(Exit::OutsideWitness), "{}", run.debug);
     assert!(run.statement.is_none());
+    assert!(run.debug.contains("/kernel/boot.wasm"), "{}", run.debug);
 }

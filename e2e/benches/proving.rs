@@ -12,6 +12,8 @@
 //!
 //! `cargo bench -p zkos-e2e --bench proving`. Figures in BENCHMARKS.md.
 
+#![allow(clippy::unwrap_used, reason = "a benchmark fails loudly on a broken set-up")]
+
 use std::time::{Duration, Instant};
 
 use host::InboxMessage;

@@ -282,7 +282,10 @@ pub fn assert_replays<'a>(
 ) {
     for o in outcomes {
         let level = o.report.level;
-        let witness = o.witness.as_deref().expect("the test runner records witnesses");
+        let witness = o
+            .witness
+            .as_deref()
+            .unwrap_or_else(|| panic!("level {level}: no witness recorded: {:?}", o.witness_error));
         let replayed = pvm::replay::replay(witness)
             .unwrap_or_else(|e| panic!("level {level} does not replay from its witness: {e}"));
         let s = replayed.statement;

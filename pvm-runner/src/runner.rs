@@ -52,9 +52,6 @@ pub enum RunnerError {
     /// Origination of a state that already has a kernel.
     #[error("the state is already originated (next level {0})")]
     AlreadyOriginated(u32),
-    /// The witness of a level could not be recorded.
-    #[error(transparent)]
-    Witness(#[from] WitnessError),
 }
 
 /// Settings of a run.
@@ -89,6 +86,8 @@ pub struct LevelOutcome {
     pub refused_upgrades: Vec<String>,
     /// The encoded witness, when recorded.
     pub witness: Option<Vec<u8>>,
+    /// Why the witness was asked for and not recorded.
+    pub witness_error: Option<WitnessError>,
 }
 
 /// A rollup being run.
@@ -186,21 +185,28 @@ impl Runner {
             |host, kernel| engine.run(host, kernel, tick_limit),
         );
         let (report, refused_upgrades) = (run.report, run.refused_upgrades);
-        let witness = match recorder {
-            None => None,
+        // A witness that cannot be recorded (a bug in the recorder) does not
+        // cost the level: it is committed without one, and the outcome says why.
+        let (witness, witness_error) = match recorder {
+            None => (None, None),
             Some(r) => {
                 let pre_root = r.pre_root();
-                let tree = r.finish(&mut self.host.durable)?;
-                let w = LevelWitness {
-                    level,
-                    tick_limit,
-                    metadata: self.host.metadata,
-                    pre_root,
-                    inbox: messages.clone(),
-                    preimages: self.host.preimages.take_used(),
-                    tree,
-                };
-                Some(w.encode())
+                let preimages = self.host.preimages.take_used();
+                match r.finish(&mut self.host.durable) {
+                    Ok(tree) => {
+                        let w = LevelWitness {
+                            level,
+                            tick_limit,
+                            metadata: self.host.metadata,
+                            pre_root,
+                            inbox: messages.clone(),
+                            preimages,
+                            tree,
+                        };
+                        (Some(w.encode()), None)
+                    }
+                    Err(e) => (None, Some(e)),
+                }
             }
         };
         let root = self.host.durable.root();
@@ -227,7 +233,15 @@ impl Runner {
         )?;
         self.next_level += 1;
         let debug = self.host.take_debug();
-        Ok(LevelOutcome { report, root, outbox_commitment, debug, refused_upgrades, witness })
+        Ok(LevelOutcome {
+            report,
+            root,
+            outbox_commitment,
+            debug,
+            refused_upgrades,
+            witness,
+            witness_error,
+        })
     }
 
     /// Durable storage.

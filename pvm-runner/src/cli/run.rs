@@ -203,6 +203,9 @@ impl RunCmd {
             if !outcome.debug.is_empty() {
                 debug_out.write_all(&outcome.debug)?;
             }
+            if let Some(e) = &outcome.witness_error {
+                eprintln!("warning: level {number} is committed without a witness: {e}");
+            }
             let line = LevelLine::from(&outcome);
             bar.suspend(|| -> anyhow::Result<()> {
                 if self.json {

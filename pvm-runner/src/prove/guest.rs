@@ -16,7 +16,7 @@ pub const PACKAGE: &str = "zkos-pvm-guest";
 #[derive(Debug, thiserror::Error)]
 pub enum GuestError {
     /// Building it failed.
-    #[error("building the proving guest failed: {0}")]
+    #[error("building the proving guest failed ({0}); build it, or give its ELF with --guest")]
     Build(String),
     /// It cannot be read.
     #[error("cannot read the proving guest {0}: {1}")]

@@ -187,22 +187,16 @@ pub fn runner_with_genesis_and_limit(
 }
 
 /// What an inbox message holds after the rollup's framing.
-pub const MAX_MESSAGE: usize = 4096 - 22;
+pub use zkos_node::chain::MAX_MESSAGE;
 
-/// Signed transactions as the external messages that carry them: each in
-/// one message, or in chunks when it is larger than a message holds (a
-/// contract deployment of tens of KB).
+/// Signed transactions as the external messages that carry them (as the
+/// node frames them): each in one message, or in chunks when it is larger
+/// than a message holds (a contract deployment of tens of KB).
 pub fn messages<'a>(txs: impl IntoIterator<Item = &'a [u8]>) -> Vec<InboxMessage> {
-    txs.into_iter()
-        .flat_map(|t| match t.len() > MAX_MESSAGE {
-            true => zkos_kernel::bootloader::chunks::split(t, MAX_MESSAGE),
-            false => std::vec![t.to_vec()],
-        })
-        .map(|m| framed(&m))
-        .collect()
+    txs.into_iter().flat_map(|t| zkos_node::chain::frame(&DEFAULT_ROLLUP_ADDRESS, t)).collect()
 }
 
-/// `tx` as an external message framed for the test rollup.
+/// `tx` as one external message framed for the test rollup.
 pub fn framed(tx: &[u8]) -> InboxMessage {
     InboxMessage::External([&[0u8][..], &DEFAULT_ROLLUP_ADDRESS, tx].concat())
 }

@@ -8,6 +8,7 @@ mod cross_vm;
 mod engines;
 mod erc20;
 mod native_model;
+mod node;
 mod prove;
 mod pvm_rules;
 mod reboots;

@@ -151,6 +151,11 @@ impl Runner {
         Ok(())
     }
 
+    /// The rollup's metadata (address and origination level).
+    pub fn metadata(&self) -> RollupMetadata {
+        self.host.metadata
+    }
+
     /// The level the next [`Runner::run_level`] runs.
     pub fn next_level(&self) -> u32 {
         self.next_level

@@ -16,8 +16,12 @@
 //! durable when `commit` returns. A process killed at any moment leaves either
 //! the whole level or none of it. On open, storage is loaded and its Merkle
 //! root recomputed and checked against `root`.
+//!
+//! Readers in other threads (a node's RPC server) take a [`Snapshot`]: a
+//! redb read transaction, so they see exactly the last committed level —
+//! never half of one — and never wait for the level being run.
 
-use std::path::Path as FsPath;
+use std::{path::Path as FsPath, sync::Arc};
 
 use host::{Durable, Hash, Path, RollupMetadata};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
@@ -116,7 +120,70 @@ pub struct LevelCommit<'a> {
 
 /// A state database (on disk, or in memory when no directory is given).
 pub struct State {
-    db: Database,
+    db: Arc<Database>,
+}
+
+/// A handle other threads read the committed state through (see
+/// [`State::reader`]).
+#[derive(Clone)]
+pub struct StateReader {
+    db: Arc<Database>,
+}
+
+impl StateReader {
+    /// The state as of the last committed level, for as long as it is held.
+    pub fn snapshot(&self) -> Result<Snapshot, StateError> {
+        Ok(Snapshot { tx: self.db.begin_read()? })
+    }
+}
+
+/// One consistent view of the committed state: every read sees the same
+/// level, whatever is committed meanwhile.
+pub struct Snapshot {
+    tx: redb::ReadTransaction,
+}
+
+impl Snapshot {
+    /// The durable-storage value at `path`, if any.
+    pub fn durable(&self, path: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.tx.open_table(DURABLE)?.get(path)?.map(|v| v.value().to_vec()))
+    }
+
+    /// The level the next run would commit (1 before any).
+    pub fn next_level(&self) -> Result<u32, StateError> {
+        match self.tx.open_table(META)?.get(NEXT_LEVEL)? {
+            Some(b) => Ok(u32::from_be_bytes(
+                b.value().try_into().map_err(|_| StateError::Corrupt("next_level".into()))?,
+            )),
+            None => Ok(1),
+        }
+    }
+
+    /// The record of `level`, if committed.
+    pub fn level(&self, level: u32) -> Result<Option<LevelRecord>, StateError> {
+        let Some(v) = self.tx.open_table(LEVELS)?.get(level)? else { return Ok(None) };
+        serde_json::from_slice(v.value())
+            .map(Some)
+            .map_err(|e| StateError::Corrupt(format!("level record {level}: {e}")))
+    }
+
+    /// The outbox of `level`.
+    pub fn outbox(&self, level: u32) -> Result<Vec<Vec<u8>>, StateError> {
+        let table = self.tx.open_table(OUTBOX)?;
+        let mut out = Vec::new();
+        for entry in table.range((level, 0)..=(level, u32::MAX))? {
+            out.push(entry?.1.value().to_vec());
+        }
+        Ok(out)
+    }
+
+    /// The inbox of `level`, as committed.
+    pub fn inbox(&self, level: u32) -> Result<Option<Vec<Vec<u8>>>, StateError> {
+        let Some(v) = self.tx.open_table(INBOX)?.get(level)? else { return Ok(None) };
+        decode_messages(v.value())
+            .map(Some)
+            .ok_or_else(|| StateError::Corrupt(format!("inbox {level}")))
+    }
 }
 
 impl State {
@@ -139,7 +206,16 @@ impl State {
         tx.open_table(INBOX)?;
         tx.open_table(WITNESS)?;
         tx.commit()?;
-        Ok(Self { db })
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// A reader of the committed state for other threads.
+    pub fn reader(&self) -> StateReader {
+        StateReader { db: Arc::clone(&self.db) }
+    }
+
+    fn snapshot(&self) -> Result<Snapshot, StateError> {
+        Ok(Snapshot { tx: self.db.begin_read()? })
     }
 
     /// Loads durable storage and checks its root.
@@ -237,31 +313,17 @@ impl State {
 
     /// The record of `level`, if committed.
     pub fn level(&self, level: u32) -> Result<Option<LevelRecord>, StateError> {
-        let tx = self.db.begin_read()?;
-        let Some(v) = tx.open_table(LEVELS)?.get(level)? else { return Ok(None) };
-        serde_json::from_slice(v.value())
-            .map(Some)
-            .map_err(|e| StateError::Corrupt(format!("level record {level}: {e}")))
+        self.snapshot()?.level(level)
     }
 
     /// The outbox of `level`.
     pub fn outbox(&self, level: u32) -> Result<Vec<Vec<u8>>, StateError> {
-        let tx = self.db.begin_read()?;
-        let table = tx.open_table(OUTBOX)?;
-        let mut out = Vec::new();
-        for entry in table.range((level, 0)..=(level, u32::MAX))? {
-            out.push(entry?.1.value().to_vec());
-        }
-        Ok(out)
+        self.snapshot()?.outbox(level)
     }
 
     /// The inbox of `level`, as committed.
     pub fn inbox(&self, level: u32) -> Result<Option<Vec<Vec<u8>>>, StateError> {
-        let tx = self.db.begin_read()?;
-        let Some(v) = tx.open_table(INBOX)?.get(level)? else { return Ok(None) };
-        decode_messages(v.value())
-            .map(Some)
-            .ok_or_else(|| StateError::Corrupt(format!("inbox {level}")))
+        self.snapshot()?.inbox(level)
     }
 }
 
@@ -383,6 +445,35 @@ mod tests {
         assert_eq!(state.inbox(1).unwrap(), Some(inbox));
         assert_eq!(state.witness(1).unwrap(), Some(b"w".to_vec()));
         assert_eq!(state.witness(2).unwrap(), None);
+    }
+
+    #[test]
+    fn a_snapshot_keeps_seeing_its_level_while_the_next_commits() {
+        let state = State::open(None).unwrap();
+        let mut d = Durable::new();
+        d.set(p("/v"), b"old".to_vec()).unwrap();
+        state.commit_origination(&mut d, &RollupMetadata::default()).unwrap();
+        let before = state.reader().snapshot().unwrap();
+        d.set(p("/v"), b"new".to_vec()).unwrap();
+        let record = LevelRecord {
+            level: 1,
+            state_root: String::new(),
+            outbox_commitment: String::new(),
+            outbox_messages: 0,
+            messages_total: 0,
+            messages_read: 0,
+            ticks: vec![],
+            failures: vec![],
+        };
+        let root = d.root();
+        let commit = LevelCommit { record: &record, outbox: &[], inbox: &[], root, witness: None };
+        state.commit_level(&mut d, &commit).unwrap();
+        assert_eq!(before.durable(b"/v").unwrap(), Some(b"old".to_vec()));
+        assert_eq!(before.next_level().unwrap(), 1);
+        let after = state.reader().snapshot().unwrap();
+        assert_eq!(after.durable(b"/v").unwrap(), Some(b"new".to_vec()));
+        assert_eq!(after.next_level().unwrap(), 2);
+        assert_eq!(after.level(1).unwrap(), Some(record));
     }
 
     #[test]

@@ -1,0 +1,190 @@
+//! The node end to end: the OS kernel sequenced by `zkos-node` (as a
+//! library, in this process), reached over HTTP JSON-RPC with a real client
+//! (jsonrpsee's), and the node's history replayed by `pvm-runner` on the
+//! `pvm` engine to the same roots.
+
+use std::time::Duration;
+
+use alloy_primitives::{Address, keccak256};
+use e2e::kernel;
+use jsonrpsee::{
+    core::{ClientError, client::ClientT},
+    http_client::{HttpClient, HttpClientBuilder},
+    rpc_params,
+};
+use pvm_runner::{EngineKind, genesis::Genesis};
+use serde_json::Value;
+use wallet::{Call, Wallet};
+use zkos_node::{ChainOptions, Node, NodeConfig, Sealing};
+
+const CHAIN_ID: u64 = 23_115;
+const GWEI: u128 = 1_000_000_000;
+
+fn genesis() -> Genesis {
+    let path = e2e::workspace_root().join("kernels-examples/genesis/dev.json");
+    Genesis::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+async fn start(state: &std::path::Path) -> (Node, HttpClient) {
+    let config = NodeConfig {
+        state: Some(state.to_path_buf()),
+        chain: ChainOptions {
+            kernel: Some(kernel("zkos_kernel")),
+            genesis: Some(genesis()),
+            ..ChainOptions::default()
+        },
+        rpc: "127.0.0.1:0".parse().unwrap(),
+        sealing: Sealing::Instant,
+        pool: Default::default(),
+        limits: Default::default(),
+    };
+    let node = Node::start(config).await.unwrap();
+    let client = HttpClientBuilder::default().build(format!("http://{}", node.addr)).unwrap();
+    (node, client)
+}
+
+async fn call(c: &HttpClient, method: &str, params: jsonrpsee::core::params::ArrayParams) -> Value {
+    c.request(method, params).await.unwrap_or_else(|e| panic!("{method}: {e}"))
+}
+
+fn quantity(v: &Value) -> u128 {
+    u128::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+/// The error message of a refused call.
+async fn refused(
+    c: &HttpClient,
+    method: &str,
+    params: jsonrpsee::core::params::ArrayParams,
+) -> String {
+    match c.request::<Value, _>(method, params).await {
+        Err(ClientError::Call(e)) => format!("{} {}", e.code(), e.message()),
+        other => panic!("{method} should be refused, got {other:?}"),
+    }
+}
+
+async fn receipt(c: &HttpClient, hash: &str) -> Value {
+    for _ in 0..400 {
+        let r = call(c, "eth_getTransactionReceipt", rpc_params![hash]).await;
+        if !r.is_null() {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no receipt for {hash}");
+}
+
+fn hex(bytes: &[u8]) -> String {
+    format!("0x{}", ::hex::encode(bytes))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_sent_over_json_rpc_is_sealed_read_back_and_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, c) = start(dir.path()).await;
+    let alice = Wallet::from_seed(1);
+    let bob = Address::repeat_byte(0xb0);
+
+    assert_eq!(quantity(&call(&c, "eth_chainId", rpc_params![]).await), u128::from(CHAIN_ID));
+    assert_eq!(call(&c, "net_version", rpc_params![]).await, "23115");
+    assert_eq!(quantity(&call(&c, "eth_blockNumber", rpc_params![]).await), 0, "block 0 at start");
+    let balance = quantity(&call(&c, "eth_getBalance", rpc_params![alice.address()]).await);
+    assert_eq!(balance, 1000 * 10u128.pow(18), "the dev genesis funds seed 1");
+    assert_eq!(quantity(&call(&c, "eth_gasPrice", rpc_params![]).await), GWEI);
+
+    let raw = alice.sign_1559(CHAIN_ID, &Call::transfer(bob, 7), 0, 2 * GWEI, 0, 21_000);
+    let hash = call(&c, "eth_sendRawTransaction", rpc_params![hex(&raw)]).await;
+    assert_eq!(hash.as_str().unwrap(), format!("{}", keccak256(&raw)));
+    let r = receipt(&c, hash.as_str().unwrap()).await;
+    assert_eq!(r["status"], "0x1");
+    assert_eq!(r["from"], format!("{:#x}", alice.address()));
+    assert_eq!(r["to"], format!("{bob:#x}"));
+    assert_eq!(quantity(&r["gasUsed"]), 21_000);
+    assert_eq!(quantity(&r["effectiveGasPrice"]), GWEI);
+    let block = quantity(&r["blockNumber"]);
+    assert_eq!(block, 1);
+
+    assert_eq!(quantity(&call(&c, "eth_getBalance", rpc_params![bob]).await), 7);
+    let spent = 7 + 21_000 * GWEI;
+    assert_eq!(
+        quantity(&call(&c, "eth_getBalance", rpc_params![alice.address(), "latest"]).await),
+        balance - spent
+    );
+    assert_eq!(
+        quantity(&call(&c, "eth_getTransactionCount", rpc_params![alice.address()]).await),
+        1
+    );
+    let b = call(&c, "eth_getBlockByNumber", rpc_params!["latest", true]).await;
+    assert_eq!(quantity(&b["number"]), 1);
+    assert_eq!(b["hash"], r["blockHash"]);
+    assert_eq!(b["transactions"][0]["hash"], hash);
+    assert_eq!(b["transactions"][0]["from"], format!("{:#x}", alice.address()));
+    let by_hash = call(&c, "eth_getBlockByHash", rpc_params![b["hash"].clone(), false]).await;
+    assert_eq!(by_hash["transactions"][0], hash);
+    let parent = call(&c, "eth_getBlockByNumber", rpc_params!["0x0", false]).await;
+    assert_eq!(b["parentHash"], parent["hash"]);
+    let tx = call(&c, "eth_getTransactionByHash", rpc_params![hash.clone()]).await;
+    assert_eq!(quantity(&tx["blockNumber"]), 1);
+    assert_eq!(quantity(&tx["nonce"]), 0);
+    let count = call(&c, "eth_getBlockTransactionCountByNumber", rpc_params!["0x1"]).await;
+    assert_eq!(quantity(&count), 1);
+    let root = call(&c, "zkos_stateRoot", rpc_params!["latest"]).await;
+    assert_eq!(quantity(&root["level"]), 2);
+
+    // Refused before inclusion, with the messages clients know.
+    let again = refused(&c, "eth_sendRawTransaction", rpc_params![hex(&raw)]).await;
+    assert_eq!(again, "-32000 already known");
+    let reused = alice.sign_1559(CHAIN_ID, &Call::transfer(bob, 8), 0, 2 * GWEI, 0, 21_000);
+    let low = refused(&c, "eth_sendRawTransaction", rpc_params![hex(&reused)]).await;
+    assert!(low.starts_with("-32000 nonce too low: next nonce 1, tx nonce 0"), "{low}");
+    let poor = Wallet::from_seed(99);
+    let unfunded = poor.sign_1559(CHAIN_ID, &Call::transfer(bob, 1), 0, 2 * GWEI, 0, 21_000);
+    let funds = refused(&c, "eth_sendRawTransaction", rpc_params![hex(&unfunded)]).await;
+    assert!(funds.starts_with("-32000 insufficient funds for gas * price + value"), "{funds}");
+    let short = alice.sign_1559(CHAIN_ID, &Call::transfer(bob, 1), 1, 2 * GWEI, 0, 20_000);
+    let gas = refused(&c, "eth_sendRawTransaction", rpc_params![hex(&short)]).await;
+    assert!(gas.starts_with("-32000 intrinsic gas too low"), "{gas}");
+    let cheap = alice.sign_1559(CHAIN_ID, &Call::transfer(bob, 1), 1, GWEI - 1, 0, 21_000);
+    let under = refused(&c, "eth_sendRawTransaction", rpc_params![hex(&cheap)]).await;
+    assert!(under.starts_with("-32000 transaction underpriced"), "{under}");
+    let other = alice.sign_1559(CHAIN_ID + 1, &Call::transfer(bob, 1), 1, 2 * GWEI, 0, 21_000);
+    let chain = refused(&c, "eth_sendRawTransaction", rpc_params![hex(&other)]).await;
+    assert!(chain.starts_with("-32000 invalid chain id"), "{chain}");
+    let junk = refused(&c, "eth_sendRawTransaction", rpc_params!["0xdeadbeef"]).await;
+    assert!(junk.starts_with("-32000 failed to decode transaction"), "{junk}");
+    let typed = refused(&c, "eth_getBalance", rpc_params!["not an address"]).await;
+    assert!(typed.starts_with("-32602"), "{typed}");
+    let old = refused(&c, "eth_getBalance", rpc_params![bob, "0x0"]).await;
+    assert!(old.contains("the latest block, 1"), "{old}");
+    let unknown = refused(&c, "eth_noSuchMethod", rpc_params![]).await;
+    assert!(unknown.starts_with("-32601"), "{unknown}");
+
+    // `pending` counts a run of waiting nonces; a gap waits.
+    let later = alice.sign_1559(CHAIN_ID, &Call::transfer(bob, 1), 2, 2 * GWEI, 0, 21_000);
+    call(&c, "eth_sendRawTransaction", rpc_params![hex(&later)]).await;
+    let waiting =
+        call(&c, "eth_getTransactionByHash", rpc_params![hex(keccak256(&later).as_slice())]).await;
+    assert!(waiting["blockNumber"].is_null());
+    let next = alice.sign_1559(CHAIN_ID, &Call::transfer(bob, 1), 1, 2 * GWEI, 0, 21_000);
+    let next_hash = call(&c, "eth_sendRawTransaction", rpc_params![hex(&next)]).await;
+    receipt(&c, next_hash.as_str().unwrap()).await;
+    receipt(&c, &hex(keccak256(&later).as_slice())).await;
+    assert_eq!(quantity(&call(&c, "eth_getBalance", rpc_params![bob]).await), 9);
+    let pending =
+        call(&c, "eth_getTransactionCount", rpc_params![alice.address(), "pending"]).await;
+    assert_eq!(quantity(&pending), 3);
+
+    // The node's history, replayed by the runner on the deterministic engine.
+    let state = node.shared.reader.snapshot().unwrap();
+    let mut replay = e2e::runner_with_genesis(EngineKind::Pvm, kernel("zkos_kernel"), &genesis());
+    let mut level = 1;
+    while let Some(record) = state.level(level).unwrap() {
+        let inbox = state.inbox(level).unwrap().unwrap();
+        let outcome = replay.run_level(inbox).unwrap();
+        assert_eq!(::hex::encode(outcome.root), record.state_root, "level {level}");
+        assert_eq!(::hex::encode(outcome.outbox_commitment), record.outbox_commitment);
+        level += 1;
+    }
+    assert!(level >= 4, "block 0's level and the transfers' levels were replayed");
+    node.stop().await;
+}

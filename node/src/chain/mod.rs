@@ -1,0 +1,187 @@
+//! The chain the node sequences: the runner's state, and levels built the
+//! way the L1 would deliver them.
+//!
+//! [`Chain`] owns the [`Runner`] (the `fast` engine) and is the only writer;
+//! readers take a [`View`] of the last committed level through the state
+//! database, so RPC answers never wait for the level being run and never see
+//! half of one. Block `n` is sealed by level `n + 1`: a new chain runs one
+//! empty level at once, so block 0 exists before the first transaction.
+
+pub mod view;
+
+use std::path::Path;
+
+use host::{InboxMessage, RollupMetadata};
+use pvm_runner::{
+    EngineKind, LevelOutcome, Runner, RunnerConfig, RunnerError,
+    genesis::Genesis,
+    inbox_file::FileLevel,
+    runner::DEFAULT_TICK_LIMIT,
+    state::{StateError, StateReader},
+};
+
+pub use view::{View, ViewError};
+
+/// The most bytes of a transaction one framed external message holds: an
+/// inbox message is at most 4,096 bytes, of which the external tag, the
+/// framing byte and the rollup address take 22. Larger transactions are
+/// sent in chunks (the kernel's `bootloader::chunks`).
+pub const MAX_MESSAGE: usize = 4096 - 22;
+
+/// A failure of the chain.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// The runner failed.
+    #[error(transparent)]
+    Runner(#[from] RunnerError),
+    /// The state database failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// A new state needs a kernel.
+    #[error("the state is new: give a kernel (--kernel) to originate it")]
+    NoKernel,
+    /// A sealed level did not leave the block the node expects.
+    #[error("level {level} should have sealed block {expected}, the latest block is {found:?}")]
+    Block {
+        /// The level.
+        level: u32,
+        /// The block it should seal.
+        expected: u64,
+        /// The latest block after it.
+        found: Option<u64>,
+    },
+    /// Reading back failed.
+    #[error(transparent)]
+    View(#[from] ViewError),
+    /// A level's run panicked (a bug: the node stops).
+    #[error("sealing panicked: {0}")]
+    Panicked(String),
+}
+
+/// How to open a chain.
+#[derive(Debug, Clone, Default)]
+pub struct ChainOptions {
+    /// The kernel, for a new state (ignored once originated).
+    pub kernel: Option<Vec<u8>>,
+    /// The genesis, for a new state.
+    pub genesis: Option<Genesis>,
+    /// The rollup's address, for a new state.
+    pub rollup: Option<[u8; 20]>,
+    /// Record each level's witness, for `pvm-runner prove`.
+    pub record_witness: bool,
+}
+
+/// What one sealed level did.
+#[derive(Debug)]
+pub struct Sealed {
+    /// The level.
+    pub level: u32,
+    /// The block it sealed.
+    pub block: u64,
+    /// The runner's outcome.
+    pub outcome: LevelOutcome,
+}
+
+/// The chain, as its only writer sees it.
+pub struct Chain {
+    runner: Runner,
+    reader: StateReader,
+    rollup: [u8; 20],
+    last_timestamp: i64,
+}
+
+impl Chain {
+    /// Opens the state in `dir` (in memory when `None`), originating it with
+    /// `options` if it is new, and seals block 0 if there is none yet.
+    pub fn open(dir: Option<&Path>, options: ChainOptions) -> Result<Self, ChainError> {
+        let config = RunnerConfig {
+            engine: EngineKind::Fast,
+            tick_limit: DEFAULT_TICK_LIMIT,
+            record_witness: options.record_witness,
+        };
+        let mut runner = Runner::open(dir, config)?;
+        if !runner.is_originated() {
+            let kernel = options.kernel.ok_or(ChainError::NoKernel)?;
+            let metadata = RollupMetadata {
+                address: options.rollup.unwrap_or(pvm_runner::runner::DEFAULT_ROLLUP_ADDRESS),
+                origination_level: 0,
+            };
+            runner.originate(kernel, metadata, options.genesis.as_ref())?;
+        }
+        let rollup = runner.metadata().address;
+        let reader = runner.state().reader();
+        let mut chain = Self { runner, reader, rollup, last_timestamp: 0 };
+        let view = chain.view()?;
+        chain.last_timestamp = match view.latest()? {
+            Some((n, _)) => view.header(n)?.map_or(0, |h| h.timestamp as i64),
+            None => 0,
+        };
+        drop(view);
+        if chain.view()?.latest()?.is_none() {
+            chain.seal(&[], &[], now())?;
+        }
+        Ok(chain)
+    }
+
+    /// A reader of the committed chain, for other threads.
+    pub fn reader(&self) -> StateReader {
+        self.reader.clone()
+    }
+
+    /// A view of the last committed level.
+    pub fn view(&self) -> Result<View, ChainError> {
+        Ok(View::new(self.reader.snapshot()?))
+    }
+
+    /// The rollup's address (the framing of its external messages).
+    pub fn rollup(&self) -> [u8; 20] {
+        self.rollup
+    }
+
+    /// The runner (for tests and tools).
+    pub fn runner(&self) -> &Runner {
+        &self.runner
+    }
+
+    /// Runs the next level over `transactions` (signed EIP-2718 bytes, in
+    /// order) and `transfers` (L1 transfers such as deposits, which the L1
+    /// puts first), with InfoPerLevel's timestamp `timestamp` — never
+    /// below the previous block's, as an L1's are not — and commits it.
+    pub fn seal(
+        &mut self,
+        transactions: &[Vec<u8>],
+        transfers: &[InboxMessage],
+        timestamp: i64,
+    ) -> Result<Sealed, ChainError> {
+        let level = self.runner.next_level();
+        let expected = u64::from(level) - 1;
+        let mut messages = transfers.to_vec();
+        messages.extend(transactions.iter().flat_map(|t| frame(&self.rollup, t)));
+        let timestamp = timestamp.max(self.last_timestamp);
+        let inbox = FileLevel { timestamp: Some(timestamp), messages }.encode(level);
+        let outcome = self.runner.run_level(inbox)?;
+        self.last_timestamp = timestamp;
+        let found = self.view()?.latest()?.map(|(n, _)| n);
+        if found != Some(expected) {
+            return Err(ChainError::Block { level, expected, found });
+        }
+        Ok(Sealed { level, block: expected, outcome })
+    }
+}
+
+/// `tx` as the external messages that carry it to `rollup`: one framed
+/// message, or chunks when it is larger than a message holds.
+pub fn frame(rollup: &[u8; 20], tx: &[u8]) -> Vec<InboxMessage> {
+    let parts = match tx.len() > MAX_MESSAGE {
+        true => zkos_kernel::bootloader::chunks::split(tx, MAX_MESSAGE),
+        false => vec![tx.to_vec()],
+    };
+    parts.into_iter().map(|p| InboxMessage::External([&[0u8][..], rollup, &p].concat())).collect()
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

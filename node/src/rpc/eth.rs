@@ -1,0 +1,293 @@
+//! The methods of [`EthApiServer`], over the committed chain and the pool.
+
+use std::sync::Arc;
+
+use alloy_eips::{BlockId, eip2718::Decodable2718};
+use alloy_primitives::{Address, B256, Bytes, U64, U256};
+use alloy_rpc_types_eth::{Block, BlockNumberOrTag, FeeHistory, Transaction, TransactionReceipt};
+use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
+
+use super::{
+    api::EthApiServer,
+    convert,
+    error::{internal, invalid_params, server},
+    zkos::{OutboxMessage, StateRoot},
+};
+use crate::{admit::admit, chain::View, sequencer::Shared};
+
+/// The most blocks one `eth_feeHistory` covers.
+pub const MAX_FEE_HISTORY_BLOCKS: u64 = 1024;
+
+/// The tip the node suggests (`eth_maxPriorityFeePerGas`): the fee is
+/// fixed and blocks are not full, so any tip is included; ordering among
+/// senders follows the tip.
+pub const SUGGESTED_TIP: u64 = 0;
+
+/// The RPC server's state.
+pub struct EthRpc {
+    shared: Arc<Shared>,
+}
+
+impl EthRpc {
+    /// Methods over `shared`.
+    pub fn new(shared: Arc<Shared>) -> Self {
+        Self { shared }
+    }
+
+    fn view(&self) -> RpcResult<View> {
+        self.shared.view().map_err(internal)
+    }
+}
+
+fn latest(view: &View) -> RpcResult<u64> {
+    view.latest().map_err(internal)?.map(|(n, _)| n).ok_or_else(|| internal("no block yet"))
+}
+
+/// The block a tag names: `latest`, `pending`, `safe` and `finalized` are
+/// the last sealed block (a sealed level is final here: the node is its own
+/// L1), `earliest` is block 0.
+fn number_of(view: &View, tag: BlockNumberOrTag) -> RpcResult<u64> {
+    match tag {
+        BlockNumberOrTag::Earliest => Ok(0),
+        BlockNumberOrTag::Number(n) => Ok(n),
+        _ => latest(view),
+    }
+}
+
+/// Refuses a state read at any block but the latest: the layout keeps one
+/// state, the current one.
+fn at_latest(view: &View, block: Option<BlockId>) -> RpcResult<()> {
+    let head = latest(view)?;
+    let asked = match block {
+        None => return Ok(()),
+        Some(BlockId::Number(tag)) => number_of(view, tag)?,
+        Some(BlockId::Hash(h)) => view
+            .block_number(&h.block_hash)
+            .map_err(internal)?
+            .ok_or_else(|| server(format!("block {} not found", h.block_hash)))?,
+    };
+    match asked {
+        n if n == head => Ok(()),
+        n if n > head => Err(server(format!("block {n} not found: the latest is {head}"))),
+        n => Err(server(format!(
+            "the state at block {n} is not kept: the oldest (and only) readable state is \
+             the latest block, {head}"
+        ))),
+    }
+}
+
+impl EthApiServer for EthRpc {
+    fn client_version(&self) -> RpcResult<String> {
+        Ok(format!("zkos-node/v{}", env!("CARGO_PKG_VERSION")))
+    }
+
+    fn net_version(&self) -> RpcResult<String> {
+        Ok(self.shared.config.chain_id.to_string())
+    }
+
+    fn chain_id(&self) -> RpcResult<U64> {
+        Ok(U64::from(self.shared.config.chain_id))
+    }
+
+    fn block_number(&self) -> RpcResult<U64> {
+        Ok(U64::from(latest(&self.view()?)?))
+    }
+
+    fn balance(&self, address: Address, block: Option<BlockId>) -> RpcResult<U256> {
+        let view = self.view()?;
+        at_latest(&view, block)?;
+        view.balance(&address).map_err(internal)
+    }
+
+    fn transaction_count(&self, address: Address, block: Option<BlockId>) -> RpcResult<U64> {
+        let view = self.view()?;
+        let pending = matches!(block, Some(BlockId::Number(BlockNumberOrTag::Pending)));
+        at_latest(&view, block)?;
+        let committed = view.nonce(&address).map_err(internal)?;
+        Ok(U64::from(match pending {
+            true => self.shared.pool().pending_nonce(&address, committed),
+            false => committed,
+        }))
+    }
+
+    fn code(&self, address: Address, block: Option<BlockId>) -> RpcResult<Bytes> {
+        let view = self.view()?;
+        at_latest(&view, block)?;
+        view.code(&address).map(Bytes::from).map_err(internal)
+    }
+
+    fn storage_at(&self, address: Address, slot: U256, block: Option<BlockId>) -> RpcResult<B256> {
+        let view = self.view()?;
+        at_latest(&view, block)?;
+        view.storage(&address, &slot).map(B256::from).map_err(internal)
+    }
+
+    fn gas_price(&self) -> RpcResult<U256> {
+        Ok(U256::from(self.shared.config.base_fee_per_gas + SUGGESTED_TIP))
+    }
+
+    fn max_priority_fee(&self) -> RpcResult<U256> {
+        Ok(U256::from(SUGGESTED_TIP))
+    }
+
+    fn fee_history(
+        &self,
+        block_count: U64,
+        newest: BlockNumberOrTag,
+        reward_percentiles: Option<Vec<f64>>,
+    ) -> RpcResult<FeeHistory> {
+        let view = self.view()?;
+        let head = latest(&view)?;
+        let newest = number_of(&view, newest)?.min(head);
+        let count = block_count.to::<u64>().clamp(1, MAX_FEE_HISTORY_BLOCKS).min(newest + 1);
+        if let Some(p) = &reward_percentiles
+            && (p.iter().any(|x| !(0.0..=100.0).contains(x)) || p.windows(2).any(|w| w[0] > w[1]))
+        {
+            return Err(invalid_params("reward percentiles must rise within [0, 100]"));
+        }
+        let oldest = newest + 1 - count;
+        let mut out = FeeHistory { oldest_block: oldest, ..FeeHistory::default() };
+        let mut rewards = Vec::new();
+        for n in oldest..=newest {
+            let header =
+                view.header(n).map_err(internal)?.ok_or_else(|| internal("block missing"))?;
+            let base_fee = header.base_fee_per_gas.unwrap_or_default();
+            out.base_fee_per_gas.push(u128::from(base_fee));
+            out.gas_used_ratio.push(header.gas_used as f64 / header.gas_limit.max(1) as f64);
+            if let Some(p) = &reward_percentiles {
+                rewards.push(block_rewards(&view, n, base_fee, p)?);
+            }
+        }
+        // The next block's base fee: the fee is fixed (layout::ChainConfig).
+        out.base_fee_per_gas.push(u128::from(self.shared.config.base_fee_per_gas));
+        out.reward = reward_percentiles.map(|_| rewards);
+        Ok(out)
+    }
+
+    fn send_raw_transaction(&self, bytes: Bytes) -> RpcResult<B256> {
+        let view = self.view()?;
+        let pending =
+            admit(&bytes, &view, &self.shared.config, &mut self.shared.pool()).map_err(server)?;
+        self.shared.arrived.notify_one();
+        Ok(pending.tx.hash)
+    }
+
+    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<Transaction>> {
+        let view = self.view()?;
+        if let Some(included) = view.transaction(&hash).map_err(internal)? {
+            let header = view
+                .header(included.block)
+                .map_err(internal)?
+                .ok_or_else(|| internal("block of an included transaction missing"))?;
+            return convert::transaction(&header, included).map(Some).map_err(internal);
+        }
+        let Some(p) = self.shared.pool().get(&hash).cloned() else { return Ok(None) };
+        let envelope = alloy_consensus::TxEnvelope::decode_2718_exact(&p.raw).map_err(internal)?;
+        Ok(Some(convert::pending_transaction(envelope, p.tx.sender)))
+    }
+
+    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<TransactionReceipt>> {
+        convert::receipt(&self.view()?, &hash).map_err(internal)
+    }
+
+    fn block_by_number(&self, block: BlockNumberOrTag, full: bool) -> RpcResult<Option<Block>> {
+        let view = self.view()?;
+        let n = number_of(&view, block)?;
+        convert::block(&view, n, full).map_err(internal)
+    }
+
+    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block>> {
+        let view = self.view()?;
+        let Some(n) = view.block_number(&hash).map_err(internal)? else { return Ok(None) };
+        convert::block(&view, n, full).map_err(internal)
+    }
+
+    fn block_transaction_count_by_number(&self, block: BlockNumberOrTag) -> RpcResult<Option<U64>> {
+        let view = self.view()?;
+        let n = number_of(&view, block)?;
+        transaction_count(&view, n)
+    }
+
+    fn block_transaction_count_by_hash(&self, hash: B256) -> RpcResult<Option<U64>> {
+        let view = self.view()?;
+        let Some(n) = view.block_number(&hash).map_err(internal)? else { return Ok(None) };
+        transaction_count(&view, n)
+    }
+
+    fn syncing(&self) -> RpcResult<bool> {
+        Ok(false)
+    }
+
+    fn accounts(&self) -> RpcResult<Vec<Address>> {
+        Ok(Vec::new())
+    }
+
+    fn state_root(&self, block: BlockNumberOrTag) -> RpcResult<StateRoot> {
+        let view = self.view()?;
+        let n = number_of(&view, block)?;
+        let level = u32::try_from(n + 1).map_err(|_| server(format!("block {n} not found")))?;
+        let record = view
+            .snapshot()
+            .level(level)
+            .map_err(internal)?
+            .ok_or_else(|| server(format!("block {n} not found")))?;
+        let hash = |s: &str| -> Result<B256, ErrorObjectOwned> {
+            s.parse::<B256>().map_err(|e| internal(format!("stored root: {e}")))
+        };
+        Ok(StateRoot {
+            block: U64::from(n),
+            level: U64::from(level),
+            state_root: hash(&record.state_root)?,
+            outbox_commitment: hash(&record.outbox_commitment)?,
+        })
+    }
+
+    fn outbox(&self, level: U64) -> RpcResult<Vec<OutboxMessage>> {
+        let level =
+            u32::try_from(level.to::<u64>()).map_err(|_| invalid_params("level over u32"))?;
+        let view = self.view()?;
+        let messages = view.snapshot().outbox(level).map_err(internal)?;
+        Ok(messages
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| OutboxMessage { index: U64::from(i), bytes: m.into() })
+            .collect())
+    }
+}
+
+fn transaction_count(view: &View, n: u64) -> RpcResult<Option<U64>> {
+    if view.header(n).map_err(internal)?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(U64::from(view.block_transactions(n).map_err(internal)?.len())))
+}
+
+/// The tips paid in block `n` at each percentile of its gas (geth's rule:
+/// transactions sorted by tip, each weighted by the gas it used).
+fn block_rewards(view: &View, n: u64, base_fee: u64, percentiles: &[f64]) -> RpcResult<Vec<u128>> {
+    let mut paid = Vec::new();
+    for h in view.block_transactions(n).map_err(internal)? {
+        if let Some((_, info)) = view.receipt(&h).map_err(internal)? {
+            paid.push((
+                info.effective_gas_price.saturating_sub(u128::from(base_fee)),
+                info.gas_used,
+            ));
+        }
+    }
+    paid.sort_unstable();
+    let total: u64 = paid.iter().map(|(_, g)| g).sum();
+    Ok(percentiles
+        .iter()
+        .map(|p| {
+            let threshold = (total as f64 * p / 100.0) as u64;
+            let mut sum = 0u64;
+            paid.iter()
+                .find(|(_, g)| {
+                    sum += g;
+                    sum >= threshold
+                })
+                .or(paid.last())
+                .map_or(0, |(tip, _)| *tip)
+        })
+        .collect())
+}

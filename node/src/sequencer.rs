@@ -1,0 +1,120 @@
+//! The sequencer: takes transactions from the pool into levels and seals
+//! them, one level per block time (when there is anything to include), or
+//! as soon as a transaction arrives with `--instant`.
+
+use std::{
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
+
+use host::InboxMessage;
+use layout::ChainConfig;
+use pvm_runner::state::StateReader;
+use tokio::sync::{Notify, broadcast};
+
+use crate::{
+    chain::{Chain, ChainError, Sealed, View, now},
+    mempool::Mempool,
+};
+
+/// The most transactions one level takes (the kernel reboots within a
+/// level as its work needs; this bounds one level's latency).
+pub const MAX_TRANSACTIONS_PER_LEVEL: usize = 2_000;
+
+/// When levels are sealed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealing {
+    /// As soon as a transaction (or deposit) waits.
+    Instant,
+    /// Once per interval, if anything waits.
+    Every(Duration),
+}
+
+/// What the RPC server and the sequencer share.
+pub struct Shared {
+    /// Reads of the committed chain.
+    pub reader: StateReader,
+    /// The chain configuration (fixed at genesis).
+    pub config: ChainConfig,
+    /// Transactions waiting.
+    pub pool: Mutex<Mempool>,
+    /// L1 transfers (deposits) for the next level.
+    pub transfers: Mutex<Vec<InboxMessage>>,
+    /// The only writer of the chain.
+    pub chain: Mutex<Chain>,
+    /// Woken when something waits to be sealed.
+    pub arrived: Notify,
+    /// The number of each block sealed.
+    pub heads: broadcast::Sender<u64>,
+}
+
+impl Shared {
+    /// A view of the last committed level.
+    pub fn view(&self) -> Result<View, ChainError> {
+        Ok(View::new(self.reader.snapshot()?))
+    }
+
+    /// The pool, locked (a panic elsewhere leaves it usable: every change
+    /// to it is one insert or one prune).
+    pub fn pool(&self) -> std::sync::MutexGuard<'_, Mempool> {
+        self.pool.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Queues an L1 transfer for the next level.
+    pub fn push_transfer(&self, m: InboxMessage) {
+        self.transfers.lock().unwrap_or_else(PoisonError::into_inner).push(m);
+        self.arrived.notify_one();
+    }
+
+    /// Seals one level with what waits; `None` when nothing does.
+    pub fn seal_once(&self) -> Result<Option<Sealed>, ChainError> {
+        let view = self.view()?;
+        let nonce = |s: &alloy_primitives::Address| view.nonce(s).unwrap_or(0);
+        let batch = self.pool().select(
+            nonce,
+            u128::from(self.config.base_fee_per_gas),
+            self.config.block_gas_limit,
+            MAX_TRANSACTIONS_PER_LEVEL,
+        );
+        let transfers =
+            std::mem::take(&mut *self.transfers.lock().unwrap_or_else(PoisonError::into_inner));
+        if batch.is_empty() && transfers.is_empty() {
+            return Ok(None);
+        }
+        let raws: Vec<Vec<u8>> = batch.into_iter().map(|p| p.raw).collect();
+        let sealed = {
+            let mut chain = self.chain.lock().unwrap_or_else(PoisonError::into_inner);
+            chain.seal(&raws, &transfers, now())?
+        };
+        let view = self.view()?;
+        self.pool().prune(|s| view.nonce(s).unwrap_or(0));
+        // No subscriber is not an error.
+        let _ = self.heads.send(sealed.block);
+        Ok(Some(sealed))
+    }
+}
+
+/// Seals levels until a seal fails (the state database could not be
+/// written: the node must stop rather than run ahead of what is committed).
+pub async fn run(shared: Arc<Shared>, sealing: Sealing) -> Result<(), ChainError> {
+    let mut interval = match sealing {
+        Sealing::Every(d) => Some(tokio::time::interval(d)),
+        Sealing::Instant => None,
+    };
+    loop {
+        match interval.as_mut() {
+            Some(i) => {
+                i.tick().await;
+            }
+            None => shared.arrived.notified().await,
+        }
+        let s = Arc::clone(&shared);
+        let sealed = tokio::task::spawn_blocking(move || s.seal_once())
+            .await
+            .map_err(|e| ChainError::Panicked(e.to_string()))??;
+        // With `--instant`, what arrived while this level ran goes next.
+        if sealed.is_some() && interval.is_none() && !shared.pool().is_empty() {
+            shared.arrived.notify_one();
+        }
+    }
+}

@@ -188,3 +188,151 @@ async fn a_transfer_sent_over_json_rpc_is_sealed_read_back_and_replayed() {
     assert!(level >= 4, "block 0's level and the transfers' levels were replayed");
     node.stop().await;
 }
+
+fn word(bytes: &[u8]) -> String {
+    format!("{:0>64}", ::hex::encode(bytes))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erc20_logs_are_filtered_by_address_topic_and_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, c) = start(dir.path()).await;
+    let alice = Wallet::from_seed(1);
+    let (bob, carol) = (Address::repeat_byte(0xb0), Address::repeat_byte(0xca));
+    let json = std::fs::read_to_string(e2e::workspace_root().join("contracts/build/ZkToken.json"));
+    let json: Value = serde_json::from_str(&json.unwrap()).unwrap();
+    let supply = alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(24));
+    let initcode = [
+        ::hex::decode(json["bytecode"].as_str().unwrap()).unwrap(),
+        supply.to_be_bytes::<32>().to_vec(),
+    ]
+    .concat();
+    let deploy = alice.sign_1559(CHAIN_ID, &Call::create(initcode), 0, 2 * GWEI, 0, 3_000_000);
+    let hash = call(&c, "eth_sendRawTransaction", rpc_params![hex(&deploy)]).await;
+    let r = receipt(&c, hash.as_str().unwrap()).await;
+    assert_eq!(r["status"], "0x1");
+    let token: Address = r["contractAddress"].as_str().unwrap().parse().unwrap();
+    assert!(!call(&c, "eth_getCode", rpc_params![token]).await.as_str().unwrap().is_empty());
+    let mut last = Value::Null;
+    for (nonce, (to, amount)) in [(bob, 5u8), (carol, 6)].into_iter().enumerate() {
+        let data = ::hex::decode(format!("a9059cbb{}{}", word(to.as_slice()), word(&[amount])));
+        let tx = alice.sign_1559(
+            CHAIN_ID,
+            &Call::with_input(token, data.unwrap()),
+            nonce as u64 + 1,
+            2 * GWEI,
+            0,
+            100_000,
+        );
+        let h = call(&c, "eth_sendRawTransaction", rpc_params![hex(&tx)]).await;
+        last = receipt(&c, h.as_str().unwrap()).await;
+        assert_eq!(last["status"], "0x1");
+        assert_eq!(last["logs"][0]["address"], format!("{token:#x}"));
+    }
+    let transfer = format!("{:#x}", keccak256("Transfer(address,address,uint256)"));
+    let all = call(
+        &c,
+        "eth_getLogs",
+        rpc_params![serde_json::json!({"address": token, "fromBlock": "earliest"})],
+    )
+    .await;
+    assert_eq!(all.as_array().unwrap().len(), 3, "the mint and two transfers: {all}");
+    assert!(all.as_array().unwrap().iter().all(|l| l["topics"][0] == transfer));
+    let to_bob = serde_json::json!({
+        "fromBlock": "0x0",
+        "toBlock": "latest",
+        "topics": [transfer, null, format!("0x{}", word(bob.as_slice()))],
+    });
+    let logs = call(&c, "eth_getLogs", rpc_params![to_bob]).await;
+    assert_eq!(logs.as_array().unwrap().len(), 1, "{logs}");
+    assert_eq!(logs[0]["data"], format!("0x{}", word(&[5])));
+    let at_last = serde_json::json!({"blockHash": last["blockHash"], "address": token});
+    let logs = call(&c, "eth_getLogs", rpc_params![at_last]).await;
+    assert_eq!(logs.as_array().unwrap().len(), 1);
+    assert_eq!(logs[0]["transactionHash"], last["transactionHash"]);
+    assert_eq!(logs[0]["logIndex"], last["logs"][0]["logIndex"]);
+    let elsewhere = serde_json::json!({"address": Address::repeat_byte(1), "fromBlock": "0x0"});
+    assert_eq!(call(&c, "eth_getLogs", rpc_params![elsewhere]).await, serde_json::json!([]));
+    node.stop().await;
+}
+
+/// The node as a process, killed with SIGKILL while it seals a stream of
+/// transactions, restarts at its last committed level: every block it
+/// serves has all its receipts, balances agree with them, and the history
+/// replays on the `pvm` engine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_killed_while_sealing_restarts_at_a_committed_level() {
+    use std::{io::BufRead, process::Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let genesis_path = e2e::workspace_root().join("kernels-examples/genesis/dev.json");
+    let spawn = || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zkos-node-e2e"))
+            .args(["run", "--instant", "--rpc", "127.0.0.1:0", "--state"])
+            .arg(dir.path())
+            .arg("--kernel")
+            .arg(e2e::kernel_path("zkos_kernel"))
+            .arg("--genesis")
+            .arg(&genesis_path)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|l| {
+                Some(l.split("JSON-RPC on ").nth(1)?.split_whitespace().next()?.to_owned())
+            })
+            .expect("the node prints its address");
+        // The rest of its output is drained, so the node never blocks on it.
+        std::thread::spawn(move || lines.for_each(drop));
+        let client = HttpClientBuilder::default().build(addr).unwrap();
+        (child, client)
+    };
+    let alice = Wallet::from_seed(1);
+    let bob = Address::repeat_byte(0xb0);
+    let (mut child, c) = spawn();
+    let txs: Vec<Vec<u8>> = (0..60)
+        .map(|n| alice.sign_1559(CHAIN_ID, &Call::transfer(bob, 1), n, 2 * GWEI, 0, 21_000))
+        .collect();
+    for tx in &txs[..40] {
+        call(&c, "eth_sendRawTransaction", rpc_params![hex(tx)]).await;
+    }
+    // Killed as soon as some of them are sealed, likely mid-level.
+    receipt(&c, &hex(keccak256(&txs[0]).as_slice())).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (mut child, c) = spawn();
+    let head = quantity(&call(&c, "eth_blockNumber", rpc_params![]).await) as u64;
+    assert!(head >= 1);
+    let mut included = 0u64;
+    for n in 0..=head {
+        let b = call(&c, "eth_getBlockByNumber", rpc_params![format!("{n:#x}"), false]).await;
+        for h in b["transactions"].as_array().unwrap() {
+            let r = call(&c, "eth_getTransactionReceipt", rpc_params![h.clone()]).await;
+            assert_eq!(r["status"], "0x1", "block {n}");
+            included += 1;
+        }
+    }
+    let nonce = call(&c, "eth_getTransactionCount", rpc_params![alice.address()]).await;
+    assert_eq!(quantity(&nonce) as u64, included, "every included transfer has its receipt");
+    assert_eq!(quantity(&call(&c, "eth_getBalance", rpc_params![bob]).await) as u64, included);
+    // What was waiting is gone with the pool; the wallet sends again.
+    for tx in &txs[included as usize..] {
+        call(&c, "eth_sendRawTransaction", rpc_params![hex(tx)]).await;
+    }
+    receipt(&c, &hex(keccak256(&txs[59]).as_slice())).await;
+    assert_eq!(quantity(&call(&c, "eth_getBalance", rpc_params![bob]).await), 60);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let state = pvm_runner::state::State::open(Some(dir.path())).unwrap();
+    let mut replay = e2e::runner_with_genesis(EngineKind::Pvm, kernel("zkos_kernel"), &genesis());
+    let mut level = 1;
+    while let Some(record) = state.level(level).unwrap() {
+        let outcome = replay.run_level(state.inbox(level).unwrap().unwrap()).unwrap();
+        assert_eq!(::hex::encode(outcome.root), record.state_root, "level {level}");
+        level += 1;
+    }
+}

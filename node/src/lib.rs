@@ -2,6 +2,7 @@
 
 pub mod admit;
 pub mod chain;
+pub mod cli;
 pub mod mempool;
 pub mod node;
 pub mod rpc;

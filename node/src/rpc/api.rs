@@ -3,7 +3,9 @@
 
 use alloy_eips::BlockId;
 use alloy_primitives::{Address, B256, Bytes, U64, U256};
-use alloy_rpc_types_eth::{Block, BlockNumberOrTag, FeeHistory, Transaction, TransactionReceipt};
+use alloy_rpc_types_eth::{
+    Block, BlockNumberOrTag, FeeHistory, Filter, Log, Transaction, TransactionReceipt,
+};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 
 use super::zkos::{OutboxMessage, StateRoot};
@@ -87,6 +89,10 @@ pub trait EthApi {
     /// How many transactions a block has.
     #[method(name = "eth_getBlockTransactionCountByHash")]
     fn block_transaction_count_by_hash(&self, hash: B256) -> RpcResult<Option<U64>>;
+
+    /// Logs matching a filter, over at most [`super::eth::MAX_LOG_BLOCKS`] blocks.
+    #[method(name = "eth_getLogs", blocking)]
+    fn logs(&self, filter: Filter) -> RpcResult<Vec<Log>>;
 
     /// Always `false`: the node sequences its own chain.
     #[method(name = "eth_syncing")]

@@ -116,3 +116,25 @@ pub fn receipt(view: &View, hash: &B256) -> Result<Option<TransactionReceipt>, V
         contract_address: info.created,
     }))
 }
+
+/// Every log of block `number` (with `header`), placed in the block.
+pub fn block_logs(view: &View, number: u64, header: &Header) -> Result<Vec<Log>, ViewError> {
+    let block_hash = header.hash_slow();
+    let mut out = Vec::new();
+    for (i, hash) in view.block_transactions(number)?.iter().enumerate() {
+        let Some((receipt, _)) = view.receipt(hash)? else { continue };
+        for inner in receipt.logs() {
+            out.push(Log {
+                inner: inner.clone(),
+                block_hash: Some(block_hash),
+                block_number: Some(number),
+                block_timestamp: Some(header.timestamp),
+                transaction_hash: Some(*hash),
+                transaction_index: Some(i as u64),
+                log_index: Some(out.len() as u64),
+                removed: false,
+            });
+        }
+    }
+    Ok(out)
+}

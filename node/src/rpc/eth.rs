@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use alloy_eips::{BlockId, eip2718::Decodable2718};
 use alloy_primitives::{Address, B256, Bytes, U64, U256};
-use alloy_rpc_types_eth::{Block, BlockNumberOrTag, FeeHistory, Transaction, TransactionReceipt};
+use alloy_rpc_types_eth::{
+    Block, BlockNumberOrTag, FeeHistory, Filter, FilterBlockOption, Log, Transaction,
+    TransactionReceipt,
+};
 use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
 
 use super::{
@@ -17,6 +20,12 @@ use crate::{admit::admit, chain::View, sequencer::Shared};
 
 /// The most blocks one `eth_feeHistory` covers.
 pub const MAX_FEE_HISTORY_BLOCKS: u64 = 1024;
+
+/// The most blocks one `eth_getLogs` scans.
+pub const MAX_LOG_BLOCKS: u64 = 10_000;
+
+/// The most logs one `eth_getLogs` answers.
+pub const MAX_LOGS: usize = 10_000;
 
 /// The tip the node suggests (`eth_maxPriorityFeePerGas`): the fee is
 /// fixed and blocks are not full, so any tip is included; ordering among
@@ -212,6 +221,50 @@ impl EthApiServer for EthRpc {
         let view = self.view()?;
         let Some(n) = view.block_number(&hash).map_err(internal)? else { return Ok(None) };
         transaction_count(&view, n)
+    }
+
+    fn logs(&self, filter: Filter) -> RpcResult<Vec<Log>> {
+        let view = self.view()?;
+        let head = latest(&view)?;
+        let (from, to) = match filter.block_option {
+            FilterBlockOption::AtBlockHash(h) => {
+                let n = view
+                    .block_number(&h)
+                    .map_err(internal)?
+                    .ok_or_else(|| server(format!("unknown block {h}")))?;
+                (n, n)
+            }
+            FilterBlockOption::Range { from_block, to_block } => {
+                let at = |b: Option<BlockNumberOrTag>| b.map_or(Ok(head), |b| number_of(&view, b));
+                (at(from_block)?, at(to_block)?.min(head))
+            }
+        };
+        if from > to {
+            return Ok(Vec::new());
+        }
+        if to - from >= MAX_LOG_BLOCKS {
+            return Err(server(format!(
+                "query exceeds max block range {MAX_LOG_BLOCKS}: blocks {from} to {to}"
+            )));
+        }
+        let mut out = Vec::new();
+        for n in from..=to {
+            let Some(header) = view.header(n).map_err(internal)? else { continue };
+            if !filter.matches_bloom(header.logs_bloom) {
+                continue;
+            }
+            for log in convert::block_logs(&view, n, &header).map_err(internal)? {
+                if filter.matches(&log.inner) {
+                    if out.len() == MAX_LOGS {
+                        return Err(server(format!(
+                            "query returned more than {MAX_LOGS} results: narrow the block range"
+                        )));
+                    }
+                    out.push(log);
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn syncing(&self) -> RpcResult<bool> {

@@ -253,6 +253,79 @@ async fn erc20_logs_are_filtered_by_address_topic_and_block() {
     assert_eq!(logs[0]["logIndex"], last["logs"][0]["logIndex"]);
     let elsewhere = serde_json::json!({"address": Address::repeat_byte(1), "fromBlock": "0x0"});
     assert_eq!(call(&c, "eth_getLogs", rpc_params![elsewhere]).await, serde_json::json!([]));
+
+    // eth_call runs the kernel's simulation entry on the latest state.
+    let balance_of = |who: Address| format!("0x70a08231{}", word(who.as_slice()));
+    let bob_balance = call(
+        &c,
+        "eth_call",
+        rpc_params![serde_json::json!({"to": token, "data": balance_of(bob)}), "latest"],
+    )
+    .await;
+    assert_eq!(bob_balance, format!("0x{}", word(&[5])));
+    // A transfer from an account without tokens reverts with OpenZeppelin's
+    // custom error ERC20InsufficientBalance(address,uint256,uint256).
+    let poor = Address::repeat_byte(0x99);
+    let too_much = format!("0xa9059cbb{}{}", word(bob.as_slice()), word(&[1]));
+    let req = serde_json::json!({"from": poor, "to": token, "data": too_much});
+    let err = match c.request::<Value, _>("eth_call", rpc_params![req.clone()]).await {
+        Err(ClientError::Call(e)) => e,
+        other => panic!("the call should revert: {other:?}"),
+    };
+    assert_eq!(err.code(), 3);
+    assert_eq!(err.message(), "execution reverted");
+    let selector =
+        ::hex::encode(&keccak256("ERC20InsufficientBalance(address,uint256,uint256)")[..4]);
+    let data = err.data().unwrap().get().trim_matches('"').to_owned();
+    assert!(data.starts_with(&format!("0x{selector}")), "{data}");
+    let estimate_err = refused(&c, "eth_estimateGas", rpc_params![req]).await;
+    assert!(estimate_err.starts_with("3 execution reverted"), "{estimate_err}");
+    // The estimate is enough, and not more than a little above what it uses.
+    let send = format!("0xa9059cbb{}{}", word(carol.as_slice()), word(&[1]));
+    let req = serde_json::json!({"from": alice.address(), "to": token, "data": send});
+    let estimate = quantity(&call(&c, "eth_estimateGas", rpc_params![req]).await) as u64;
+    let tx = alice.sign_1559(
+        CHAIN_ID,
+        &Call::with_input(token, ::hex::decode(&send[2..]).unwrap()),
+        3,
+        2 * GWEI,
+        0,
+        estimate,
+    );
+    let h = call(&c, "eth_sendRawTransaction", rpc_params![hex(&tx)]).await;
+    let r = receipt(&c, h.as_str().unwrap()).await;
+    assert_eq!(r["status"], "0x1");
+    let used = quantity(&r["gasUsed"]) as u64;
+    assert!(used <= estimate && estimate <= used + used / 10, "used {used}, estimated {estimate}");
+    let carol_balance = call(
+        &c,
+        "eth_call",
+        rpc_params![serde_json::json!({"to": token, "data": balance_of(carol)})],
+    )
+    .await;
+    assert_eq!(carol_balance, format!("0x{}", word(&[7])));
+    let plain = serde_json::json!({"from": alice.address(), "to": bob, "value": "0x1"});
+    assert_eq!(quantity(&call(&c, "eth_estimateGas", rpc_params![plain]).await), 21_000);
+
+    // The same request sent through the inbox is never simulated: the
+    // level treats it as a (malformed) transaction, and no result is kept.
+    let request = zkos_node::chain::Request {
+        from: alice.address(),
+        to: Some(token),
+        value: alloy_primitives::U256::ZERO,
+        gas: 100_000,
+        gas_price: 0,
+        data: ::hex::decode(&balance_of(bob)[2..]).unwrap(),
+    };
+    let sealed = node.shared.chain.lock().unwrap().seal(&[request.encode()], &[], 0).unwrap();
+    assert!(
+        String::from_utf8_lossy(&sealed.outcome.debug).contains("refused"),
+        "{:?}",
+        String::from_utf8_lossy(&sealed.outcome.debug)
+    );
+    let view = node.shared.view().unwrap();
+    assert_eq!(view.get("/zkos/simulation/result").unwrap(), None);
+    assert_eq!(view.get("/zkos/simulation").unwrap(), None);
     node.stop().await;
 }
 

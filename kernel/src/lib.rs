@@ -27,7 +27,16 @@
 
 pub mod bootloader;
 pub mod ee;
+pub mod simulate;
 pub mod system;
 pub mod tx;
 
 kernel_entry::entry!(bootloader::run);
+
+/// The simulation entry ([`simulate`]), for a node's `eth_call`: the PVM
+/// never calls it, so no inbox message can reach it.
+#[cfg(target_arch = "wasm32")]
+#[unsafe(no_mangle)]
+pub extern "C" fn zkos_simulate() {
+    kernel_entry::enter(|host| simulate::run(host))
+}

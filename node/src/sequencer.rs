@@ -13,7 +13,7 @@ use pvm_runner::state::StateReader;
 use tokio::sync::{Notify, broadcast};
 
 use crate::{
-    chain::{Chain, ChainError, Sealed, View, now},
+    chain::{Chain, ChainError, Request, Sealed, Simulated, View, now},
     mempool::Mempool,
 };
 
@@ -58,6 +58,12 @@ impl Shared {
     /// to it is one insert or one prune).
     pub fn pool(&self) -> std::sync::MutexGuard<'_, Mempool> {
         self.pool.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `request` through the kernel's simulation entry on a throwaway
+    /// copy of the committed state (waits for a level being sealed).
+    pub fn simulate(&self, request: &Request) -> Result<Simulated, ChainError> {
+        self.chain.lock().unwrap_or_else(PoisonError::into_inner).simulate(request)
     }
 
     /// Queues an L1 transfer for the next level.

@@ -13,7 +13,7 @@
 use std::path::Path as FsPath;
 
 use host::{
-    Durable, Hash, Host, KERNEL_BOOT_PATH, Outbox, READONLY_BOOT_PATH, RollupMetadata,
+    Durable, Hash, Host, KERNEL_BOOT_PATH, Outbox, Path, READONLY_BOOT_PATH, RollupMetadata,
     control::LevelReport,
     witness::{LevelWitness, Recorder, WitnessError},
 };
@@ -52,6 +52,20 @@ pub enum RunnerError {
     /// Origination of a state that already has a kernel.
     #[error("the state is already originated (next level {0})")]
     AlreadyOriginated(u32),
+    /// The state holds no kernel to simulate with.
+    #[error("no kernel at {} to simulate with", String::from_utf8_lossy(READONLY_BOOT_PATH))]
+    NoKernel,
+}
+
+/// What a [`Runner::simulate`] call left.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// The value the kernel wrote at the result path, if any.
+    pub result: Option<Vec<u8>>,
+    /// How the call failed, if it did.
+    pub failure: Option<host::control::Failure>,
+    /// What the kernel wrote with `write_debug`.
+    pub debug: Vec<u8>,
 }
 
 /// Settings of a run.
@@ -100,6 +114,8 @@ pub struct Runner {
     originated: bool,
     /// The kernel the last call ran, to notice upgrades without re-checking.
     loaded: Option<Kernel>,
+    /// The kernel simulations run (see [`Runner::simulate`]).
+    simulation_kernel: Option<Kernel>,
 }
 
 impl Runner {
@@ -117,6 +133,7 @@ impl Runner {
             next_level: loaded.next_level,
             originated,
             loaded: None,
+            simulation_kernel: None,
         })
     }
 
@@ -247,6 +264,49 @@ impl Runner {
             witness,
             witness_error,
         })
+    }
+
+    /// Calls the kernel's export `entry` once on a throwaway copy of the
+    /// committed state, with `request` as the only inbox message, and
+    /// answers what it wrote at `result`: a node's `eth_call`. Nothing it
+    /// does stays (durable storage is rolled back, its outbox and debug
+    /// output are set aside), and the PVM never calls anything but
+    /// `kernel_run`, so no inbox message can reach `entry`. The kernel is the
+    /// one the last level accepted (`/readonly/kernel/boot.wasm`).
+    pub fn simulate(
+        &mut self,
+        entry: &'static str,
+        request: Vec<u8>,
+        result: &[u8],
+    ) -> Result<Simulation, RunnerError> {
+        if !self.originated {
+            return Err(RunnerError::NotOriginated);
+        }
+        let boot = Path::new(READONLY_BOOT_PATH).map_err(|_| RunnerError::NoKernel)?;
+        let hash = self.host.durable.value_hash(boot).ok_or(RunnerError::NoKernel)?;
+        let mut kernel = match self.simulation_kernel.take() {
+            Some(k) if k.hash == hash => k,
+            _ => {
+                let wasm = self.host.durable.get(boot).ok_or(RunnerError::NoKernel)?.to_vec();
+                Kernel::checked(wasm, hash)?
+            }
+        };
+        kernel.entry = entry;
+        let inbox = std::mem::take(&mut self.host.inbox);
+        let outbox = std::mem::take(&mut self.host.outbox);
+        let debug = std::mem::take(&mut self.host.debug);
+        self.host.durable.checkpoint();
+        self.host.start_level(self.next_level, vec![request]);
+        let (_, failure) = self.engine.run(&mut self.host, &kernel, self.config.tick_limit);
+        let answer =
+            Path::new(result).ok().and_then(|p| self.host.durable.get(p)).map(<[u8]>::to_vec);
+        self.host.durable.rollback();
+        self.host.take_ticks();
+        let sim_debug = std::mem::replace(&mut self.host.debug, debug);
+        self.host.inbox = inbox;
+        self.host.outbox = outbox;
+        self.simulation_kernel = Some(kernel);
+        Ok(Simulation { result: answer, failure, debug: sim_debug })
     }
 
     /// Durable storage.

@@ -37,6 +37,7 @@ const HEAD_LEVEL: RefPath<'static> = RefPath::assert_from(b"/zkos/head/level");
 const HEAD_TIMESTAMP: RefPath<'static> = RefPath::assert_from(b"/zkos/head/timestamp");
 const HEAD_COUNTS: RefPath<'static> = RefPath::assert_from(b"/zkos/head/counts");
 const LEVELS: RefPath<'static> = RefPath::assert_from(b"/zkos/levels");
+const LATEST: RefPath<'static> = RefPath::assert_from(layout::LATEST_BLOCK);
 
 /// One `kernel_run`: reads the level's inbox (or what is left of it) and
 /// seals the block, or saves it and asks for a reboot when the tick budget
@@ -233,6 +234,20 @@ fn handle<H: Runtime>(
 }
 
 /// The block's timestamp: the level's InfoPerLevel predecessor timestamp.
+/// The block a transaction would run in now: the number after the latest
+/// block (0 before any) and the latest level's timestamp.
+pub fn head<H: Runtime>(host: &H) -> (u64, u64) {
+    let mut latest = [0u8; 40];
+    let number = match host.store_read_slice(&LATEST, 0, &mut latest) {
+        Ok(40) => u64::from_be_bytes([
+            latest[0], latest[1], latest[2], latest[3], latest[4], latest[5], latest[6], latest[7],
+        ])
+        .saturating_add(1),
+        _ => 0,
+    };
+    (number, block_time(Some(read_u64(host, &HEAD_TIMESTAMP) as i64)))
+}
+
 fn block_time(timestamp: Option<i64>) -> u64 {
     timestamp.map_or(0, |t| u64::try_from(t).unwrap_or(0))
 }

@@ -21,6 +21,7 @@ use pvm_runner::{
 };
 
 pub use view::{View, ViewError};
+pub use zkos_kernel::simulate::{Request, SimStatus};
 
 /// The most bytes of a transaction one framed external message holds: an
 /// inbox message is at most 4,096 bytes, of which the external tag, the
@@ -53,6 +54,9 @@ pub enum ChainError {
     /// Reading back failed.
     #[error(transparent)]
     View(#[from] ViewError),
+    /// The kernel's simulation entry did not answer.
+    #[error("simulation: {0}")]
+    Simulation(String),
     /// A level's run panicked (a bug: the node stops).
     #[error("sealing panicked: {0}")]
     Panicked(String),
@@ -166,6 +170,55 @@ impl Chain {
             return Err(ChainError::Block { level, expected, found });
         }
         Ok(Sealed { level, block: expected, outcome })
+    }
+}
+
+/// What a simulated call did (the kernel's `simulate` result).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Simulated {
+    /// How it ended.
+    pub status: SimStatus,
+    /// Gas it used.
+    pub gas_used: u64,
+    /// Return data, revert data, or the reason it failed.
+    pub data: Vec<u8>,
+}
+
+impl Chain {
+    /// Runs `request` through the kernel's simulation entry on a throwaway
+    /// copy of the committed state (see the kernel's `simulate` module).
+    pub fn simulate(&mut self, request: &Request) -> Result<Simulated, ChainError> {
+        let sim = self.runner.simulate(
+            zkos_kernel::simulate::ENTRY,
+            request.encode(),
+            zkos_kernel::simulate::RESULT_PATH,
+        )?;
+        let why = |what: String| {
+            let debug = String::from_utf8_lossy(&sim.debug).trim().to_owned();
+            ChainError::Simulation(if debug.is_empty() {
+                what
+            } else {
+                format!("{what} ({debug})")
+            })
+        };
+        if let Some(f) = &sim.failure {
+            return Err(why(format!("the kernel's simulation failed: {f}")));
+        }
+        let result =
+            sim.result.as_deref().ok_or_else(|| why("the kernel wrote no result".into()))?;
+        let Some((&status, rest)) = result.split_first() else {
+            return Err(why("an empty result".into()));
+        };
+        let (gas, data) =
+            rest.split_first_chunk::<8>().ok_or_else(|| why("a short result".into()))?;
+        let status = match status {
+            0 => SimStatus::Success,
+            1 => SimStatus::Reverted,
+            2 => SimStatus::Failed,
+            3 => SimStatus::NotRun,
+            s => return Err(why(format!("result status {s}"))),
+        };
+        Ok(Simulated { status, gas_used: u64::from_be_bytes(*gas), data: data.to_vec() })
     }
 }
 

@@ -5,6 +5,7 @@ use alloy_eips::BlockId;
 use alloy_primitives::{Address, B256, Bytes, U64, U256};
 use alloy_rpc_types_eth::{
     Block, BlockNumberOrTag, FeeHistory, Filter, Log, Transaction, TransactionReceipt,
+    TransactionRequest,
 };
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 
@@ -61,6 +62,15 @@ pub trait EthApi {
         newest: BlockNumberOrTag,
         reward_percentiles: Option<Vec<f64>>,
     ) -> RpcResult<FeeHistory>;
+
+    /// Runs a call on the latest state through the kernel's simulation
+    /// entry; a revert answers code 3 with the revert data.
+    #[method(name = "eth_call", blocking)]
+    fn call(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<Bytes>;
+
+    /// The least gas limit with which the call succeeds.
+    #[method(name = "eth_estimateGas", blocking)]
+    fn estimate_gas(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<U64>;
 
     /// Checks a signed transaction and queues it; answers its hash.
     #[method(name = "eth_sendRawTransaction")]

@@ -23,3 +23,17 @@ pub fn invalid_params(message: impl ToString) -> ErrorObjectOwned {
 pub fn internal(message: impl ToString) -> ErrorObjectOwned {
     ErrorObject::owned(INTERNAL, message.to_string(), None::<()>)
 }
+
+/// The code geth answers a reverted call with.
+pub const EXECUTION_REVERTED: i32 = 3;
+
+/// Code 3 with the revert data, so clients decode custom errors; the
+/// message carries the reason of a `require(…, "reason")` (`Error(string)`).
+pub fn reverted(data: &[u8]) -> ErrorObjectOwned {
+    use alloy_sol_types::{Revert, SolError};
+    let message = match Revert::abi_decode(data) {
+        Ok(r) => format!("execution reverted: {}", r.reason),
+        Err(_) => "execution reverted".to_owned(),
+    };
+    ErrorObject::owned(EXECUTION_REVERTED, message, Some(format!("0x{}", hex::encode(data))))
+}

@@ -3,20 +3,24 @@
 use std::sync::Arc;
 
 use alloy_eips::{BlockId, eip2718::Decodable2718};
-use alloy_primitives::{Address, B256, Bytes, U64, U256};
+use alloy_primitives::{Address, B256, Bytes, TxKind, U64, U256};
 use alloy_rpc_types_eth::{
     Block, BlockNumberOrTag, FeeHistory, Filter, FilterBlockOption, Log, Transaction,
-    TransactionReceipt,
+    TransactionReceipt, TransactionRequest,
 };
 use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
 
 use super::{
     api::EthApiServer,
     convert,
-    error::{internal, invalid_params, server},
+    error::{internal, invalid_params, reverted, server},
     zkos::{OutboxMessage, StateRoot},
 };
-use crate::{admit::admit, chain::View, sequencer::Shared};
+use crate::{
+    admit::admit,
+    chain::{Request, SimStatus, Simulated, View},
+    sequencer::Shared,
+};
 
 /// The most blocks one `eth_feeHistory` covers.
 pub const MAX_FEE_HISTORY_BLOCKS: u64 = 1024;
@@ -85,7 +89,80 @@ fn at_latest(view: &View, block: Option<BlockId>) -> RpcResult<()> {
     }
 }
 
+impl EthRpc {
+    /// `request` as the kernel's simulation request, with gas `gas`.
+    fn sim_request(&self, r: &TransactionRequest, gas: u64) -> Request {
+        Request {
+            from: r.from.unwrap_or_default(),
+            to: match r.to {
+                Some(TxKind::Call(a)) => Some(a),
+                _ => None,
+            },
+            value: r.value.unwrap_or_default(),
+            gas,
+            gas_price: r.gas_price.or(r.max_fee_per_gas).unwrap_or(0),
+            data: r.input.input().map(|b| b.to_vec()).unwrap_or_default(),
+        }
+    }
+
+    fn simulate(&self, request: &Request) -> RpcResult<Simulated> {
+        self.shared.simulate(request).map_err(internal)
+    }
+
+    /// The gas a request may use: its own limit, at most the block's.
+    fn gas_cap(&self, r: &TransactionRequest) -> u64 {
+        r.gas.unwrap_or(u64::MAX).min(self.shared.config.block_gas_limit)
+    }
+}
+
+/// A simulation that did not succeed, as the error clients expect.
+fn not_success(s: &Simulated) -> ErrorObjectOwned {
+    match s.status {
+        SimStatus::Reverted => reverted(&s.data),
+        _ => server(String::from_utf8_lossy(&s.data)),
+    }
+}
+
 impl EthApiServer for EthRpc {
+    fn call(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<Bytes> {
+        at_latest(&self.view()?, block)?;
+        let s = self.simulate(&self.sim_request(&request, self.gas_cap(&request)))?;
+        match s.status {
+            SimStatus::Success if request.to.is_some() => Ok(s.data.into()),
+            // A creation answers nothing (geth answers the deployed code,
+            // which the simulation entry does not return).
+            SimStatus::Success => Ok(Bytes::new()),
+            _ => Err(not_success(&s)),
+        }
+    }
+
+    fn estimate_gas(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<U64> {
+        at_latest(&self.view()?, block)?;
+        let cap = self.gas_cap(&request);
+        let first = self.simulate(&self.sim_request(&request, cap))?;
+        if first.status != SimStatus::Success {
+            return Err(not_success(&first));
+        }
+        // The least limit that succeeds lies in (used - 1, cap]: a call may
+        // need more than it uses (the 63/64 rule, refunds), so search.
+        let (mut lo, mut hi) = (first.gas_used.saturating_sub(1), cap);
+        let guess = first.gas_used.saturating_mul(64) / 63 + 1;
+        if guess < hi {
+            match self.simulate(&self.sim_request(&request, guess))?.status {
+                SimStatus::Success => hi = guess,
+                _ => lo = guess,
+            }
+        }
+        while lo + 1 < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.simulate(&self.sim_request(&request, mid))?.status {
+                SimStatus::Success => hi = mid,
+                _ => lo = mid,
+            }
+        }
+        Ok(U64::from(hi))
+    }
+
     fn client_version(&self) -> RpcResult<String> {
         Ok(format!("zkos-node/v{}", env!("CARGO_PKG_VERSION")))
     }

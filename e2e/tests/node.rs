@@ -90,6 +90,12 @@ async fn a_transfer_sent_over_json_rpc_is_sealed_read_back_and_replayed() {
     assert_eq!(quantity(&call(&c, "eth_blockNumber", rpc_params![]).await), 0, "block 0 at start");
     let balance = quantity(&call(&c, "eth_getBalance", rpc_params![alice.address()]).await);
     assert_eq!(balance, 1000 * 10u128.pow(18), "the dev genesis funds seed 1");
+    // The key the README gives for the first dev account.
+    let readme = std::fs::read_to_string(e2e::workspace_root().join("README.md")).unwrap();
+    let key = "e797d4f6b718ea5782c3885c7dfe359ee792fdabab3418fcc856f0cbf11951ad";
+    assert!(readme.contains(key), "the README names the dev key");
+    let secret: [u8; 32] = ::hex::decode(key).unwrap().try_into().unwrap();
+    assert_eq!(Wallet::from_secret(&secret).unwrap().address(), alice.address());
     assert_eq!(quantity(&call(&c, "eth_gasPrice", rpc_params![]).await), GWEI);
 
     let raw = alice.sign_1559(CHAIN_ID, &Call::transfer(bob, 7), 0, 2 * GWEI, 0, 21_000);
@@ -173,6 +179,10 @@ async fn a_transfer_sent_over_json_rpc_is_sealed_read_back_and_replayed() {
     let pending =
         call(&c, "eth_getTransactionCount", rpc_params![alice.address(), "pending"]).await;
     assert_eq!(quantity(&pending), 3);
+
+    // Simulations leave nothing behind: the history still replays.
+    let plain = serde_json::json!({"from": alice.address(), "to": bob, "value": "0x1"});
+    assert_eq!(quantity(&call(&c, "eth_estimateGas", rpc_params![plain]).await), 21_000);
 
     // The node's history, replayed by the runner on the deterministic engine.
     let state = node.shared.reader.snapshot().unwrap();

@@ -419,3 +419,53 @@ async fn a_node_killed_while_sealing_restarts_at_a_committed_level() {
         level += 1;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn websocket_subscribers_see_each_sealed_head_and_matching_log() {
+    use jsonrpsee::core::client::{Subscription, SubscriptionClientT};
+    let dir = tempfile::tempdir().unwrap();
+    let (node, c) = start(dir.path()).await;
+    let ws = jsonrpsee_ws_client::WsClientBuilder::default()
+        .build(format!("ws://{}", node.addr))
+        .await
+        .unwrap();
+    let mut heads: Subscription<Value> =
+        ws.subscribe("eth_subscribe", rpc_params!["newHeads"], "eth_unsubscribe").await.unwrap();
+    let alice = Wallet::from_seed(1);
+    let json = std::fs::read_to_string(e2e::workspace_root().join("contracts/build/ZkToken.json"));
+    let json: Value = serde_json::from_str(&json.unwrap()).unwrap();
+    let supply = ::hex::decode(word(&[100])).unwrap();
+    let initcode = [::hex::decode(json["bytecode"].as_str().unwrap()).unwrap(), supply].concat();
+    let deploy = alice.sign_1559(CHAIN_ID, &Call::create(initcode), 0, 2 * GWEI, 0, 3_000_000);
+    let h = call(&c, "eth_sendRawTransaction", rpc_params![hex(&deploy)]).await;
+    let r = receipt(&c, h.as_str().unwrap()).await;
+    let head = tokio::time::timeout(Duration::from_secs(20), heads.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(head["number"], r["blockNumber"]);
+    assert_eq!(head["hash"], r["blockHash"]);
+    let token = r["contractAddress"].clone();
+    let mut logs: Subscription<Value> = ws
+        .subscribe(
+            "eth_subscribe",
+            rpc_params!["logs", serde_json::json!({"address": token})],
+            "eth_unsubscribe",
+        )
+        .await
+        .unwrap();
+    let bob = Address::repeat_byte(0xb0);
+    let data = ::hex::decode(format!("a9059cbb{}{}", word(bob.as_slice()), word(&[3]))).unwrap();
+    let to: Address = token.as_str().unwrap().parse().unwrap();
+    let tx = alice.sign_1559(CHAIN_ID, &Call::with_input(to, data), 1, 2 * GWEI, 0, 100_000);
+    let h = call(&c, "eth_sendRawTransaction", rpc_params![hex(&tx)]).await;
+    let log =
+        tokio::time::timeout(Duration::from_secs(20), logs.next()).await.unwrap().unwrap().unwrap();
+    assert_eq!(log["transactionHash"], h);
+    assert_eq!(log["data"], format!("0x{}", word(&[3])));
+    let bad =
+        ws.subscribe::<Value, _>("eth_subscribe", rpc_params!["nonsense"], "eth_unsubscribe").await;
+    assert!(bad.is_err());
+    node.stop().await;
+}

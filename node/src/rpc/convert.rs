@@ -23,19 +23,22 @@ pub fn block(view: &View, number: u64, full: bool) -> Result<Option<Block>, View
     } else {
         BlockTransactions::Hashes(hashes)
     };
-    let size = U256::from(header.length());
-    let hash = header.hash_slow();
     Ok(Some(Block {
-        header: alloy_rpc_types_eth::Header {
-            hash,
-            inner: header,
-            total_difficulty: Some(U256::ZERO),
-            size: Some(size),
-        },
+        header: rpc_header(header),
         uncles: Vec::new(),
         transactions,
         withdrawals: None,
     }))
+}
+
+/// A stored header as RPC shows it (with its hash and size).
+pub fn rpc_header(header: Header) -> alloy_rpc_types_eth::Header {
+    alloy_rpc_types_eth::Header {
+        hash: header.hash_slow(),
+        size: Some(U256::from(header.length())),
+        inner: header,
+        total_difficulty: Some(U256::ZERO),
+    }
 }
 
 /// An included transaction as RPC shows it.

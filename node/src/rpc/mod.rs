@@ -4,6 +4,7 @@ pub mod api;
 pub mod convert;
 pub mod error;
 pub mod eth;
+pub mod pubsub;
 pub mod zkos;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -12,6 +13,7 @@ use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
 
 use crate::sequencer::Shared;
 use api::EthApiServer;
+use pubsub::EthPubSubApiServer;
 
 /// Bounds on what one client may ask, configurable on the command line.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +53,10 @@ pub async fn serve(
         .build();
     let server = Server::builder().set_config(config).build(addr).await?;
     let bound = server.local_addr()?;
-    let handle = server.start(eth::EthRpc::new(shared).into_rpc());
+    let mut methods = eth::EthRpc::new(Arc::clone(&shared)).into_rpc();
+    methods
+        .merge(pubsub::EthPubSub::new(shared).into_rpc())
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let handle = server.start(methods);
     Ok((bound, handle))
 }

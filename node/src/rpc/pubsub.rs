@@ -1,0 +1,103 @@
+//! `eth_subscribe` over WebSocket: `newHeads` (each sealed block's header)
+//! and `logs` (each matching log of each sealed block, in order).
+//!
+//! A subscriber too slow to keep up with the chain (more than the channel's
+//! 1,024 blocks behind) skips the blocks it missed rather than holding the
+//! sequencer back; it can fill the gap with `eth_getLogs`.
+
+use std::sync::Arc;
+
+use alloy_rpc_types_eth::Filter;
+use jsonrpsee::{
+    PendingSubscriptionSink, SubscriptionSink,
+    core::{SubscriptionResult, to_json_raw_value},
+    proc_macros::rpc,
+};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{convert, error::invalid_params};
+use crate::sequencer::Shared;
+
+/// The subscription methods.
+#[rpc(server)]
+pub trait EthPubSubApi {
+    /// Subscribes to `newHeads` or to `logs` (with an optional filter of
+    /// addresses and topics; its block range is ignored).
+    #[subscription(name = "eth_subscribe" => "eth_subscription", unsubscribe = "eth_unsubscribe", item = serde_json::Value)]
+    async fn subscribe(&self, kind: String, filter: Option<Filter>) -> SubscriptionResult;
+}
+
+/// The subscription server's state.
+pub struct EthPubSub {
+    shared: Arc<Shared>,
+}
+
+impl EthPubSub {
+    /// Subscriptions over `shared`.
+    pub fn new(shared: Arc<Shared>) -> Self {
+        Self { shared }
+    }
+}
+
+/// What a subscription sends.
+enum Kind {
+    Heads,
+    Logs(Box<Filter>),
+}
+
+#[jsonrpsee::core::async_trait]
+impl EthPubSubApiServer for EthPubSub {
+    async fn subscribe(
+        &self,
+        pending: PendingSubscriptionSink,
+        kind: String,
+        filter: Option<Filter>,
+    ) -> SubscriptionResult {
+        let kind = match kind.as_str() {
+            "newHeads" => Kind::Heads,
+            "logs" => Kind::Logs(Box::new(filter.unwrap_or_default())),
+            other => {
+                let msg = format!("unsupported subscription `{other}`: newHeads or logs");
+                pending.reject(invalid_params(msg)).await;
+                return Ok(());
+            }
+        };
+        let mut heads = self.shared.heads.subscribe();
+        let sink = pending.accept().await?;
+        loop {
+            let block = tokio::select! {
+                _ = sink.closed() => return Ok(()),
+                b = heads.recv() => match b {
+                    Ok(b) => b,
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return Ok(()),
+                },
+            };
+            send_block(&self.shared, &sink, &kind, block).await?;
+        }
+    }
+}
+
+async fn send_block(
+    shared: &Shared,
+    sink: &SubscriptionSink,
+    kind: &Kind,
+    number: u64,
+) -> SubscriptionResult {
+    let view = shared.view()?;
+    let Some(header) = view.header(number)? else { return Ok(()) };
+    match kind {
+        Kind::Heads => sink.send(to_json_raw_value(&convert::rpc_header(header))?).await?,
+        Kind::Logs(filter) => {
+            if !filter.matches_bloom(header.logs_bloom) {
+                return Ok(());
+            }
+            for log in convert::block_logs(&view, number, &header)? {
+                if filter.matches(&log.inner) {
+                    sink.send(to_json_raw_value(&log)?).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

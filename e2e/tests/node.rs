@@ -180,6 +180,20 @@ async fn a_transfer_sent_over_json_rpc_is_sealed_read_back_and_replayed() {
         call(&c, "eth_getTransactionCount", rpc_params![alice.address(), "pending"]).await;
     assert_eq!(quantity(&pending), 3);
 
+    // A deposit from the (emulated) L1 bridge is credited in the next block.
+    let carol = Address::repeat_byte(0xca);
+    assert_eq!(call(&c, "zkos_deposit", rpc_params![carol, "0x4c4b40"]).await, true);
+    for _ in 0..400 {
+        if quantity(&call(&c, "eth_getBalance", rpc_params![carol]).await) > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let credited = quantity(&call(&c, "eth_getBalance", rpc_params![carol]).await);
+    assert_eq!(credited, 5_000_000 * 10u128.pow(12), "5 tez as wei");
+    let zero = refused(&c, "zkos_deposit", rpc_params![carol, "0x0"]).await;
+    assert!(zero.starts_with("-32602"), "{zero}");
+
     // Simulations leave nothing behind: the history still replays.
     let plain = serde_json::json!({"from": alice.address(), "to": bob, "value": "0x1"});
     assert_eq!(quantity(&call(&c, "eth_estimateGas", rpc_params![plain]).await), 21_000);

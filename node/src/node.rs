@@ -71,6 +71,7 @@ impl Node {
         let shared = Arc::new(Shared {
             reader: chain.reader(),
             config: chain_config,
+            rollup: chain.rollup(),
             pool: Mutex::new(Mempool::new(config.pool)),
             transfers: Mutex::new(Vec::new()),
             chain: Mutex::new(chain),

@@ -36,6 +36,8 @@ pub struct Shared {
     pub reader: StateReader,
     /// The chain configuration (fixed at genesis).
     pub config: ChainConfig,
+    /// The rollup's address.
+    pub rollup: [u8; 20],
     /// Transactions waiting.
     pub pool: Mutex<Mempool>,
     /// L1 transfers (deposits) for the next level.

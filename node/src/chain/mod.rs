@@ -232,6 +232,25 @@ pub fn frame(rollup: &[u8; 20], tx: &[u8]) -> Vec<InboxMessage> {
     parts.into_iter().map(|p| InboxMessage::External([&[0u8][..], rollup, &p].concat())).collect()
 }
 
+/// The L1 transfer by which the bridge contract `ticketer` deposits
+/// `mutez` of the native ticket to `receiver` on `rollup` (the shape the
+/// kernel's `bootloader::deposit` reads), as a development node's stand-in
+/// for the L1.
+pub fn deposit(
+    rollup: [u8; 20],
+    ticketer: [u8; 20],
+    receiver: &alloy_primitives::Address,
+    mutez: u64,
+) -> Result<InboxMessage, String> {
+    let ticket = format!(
+        "Pair 0x{} (Pair 0x01{}00 (Pair (Pair 0 None) {mutez}))",
+        hex::encode(receiver),
+        hex::encode(ticketer)
+    );
+    let payload = pvm_runner::micheline::encode_data(&ticket)?;
+    Ok(InboxMessage::Transfer { payload, sender: ticketer, source: [0; 21], destination: rollup })
+}
+
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

@@ -116,6 +116,12 @@ pub trait EthApi {
     #[method(name = "zkos_stateRoot")]
     fn state_root(&self, block: BlockNumberOrTag) -> RpcResult<StateRoot>;
 
+    /// Development: deposits `mutez` of the bridge's ticket to `receiver`
+    /// in the next level, as the L1 bridge contract would (credited as
+    /// mutez × 10¹² wei).
+    #[method(name = "zkos_deposit")]
+    fn deposit(&self, receiver: Address, mutez: U64) -> RpcResult<bool>;
+
     /// The outbox messages of a level.
     #[method(name = "zkos_outbox")]
     fn outbox(&self, level: U64) -> RpcResult<Vec<OutboxMessage>>;

@@ -372,6 +372,21 @@ impl EthApiServer for EthRpc {
         })
     }
 
+    fn deposit(&self, receiver: Address, mutez: U64) -> RpcResult<bool> {
+        let mutez = mutez.to::<u64>();
+        if mutez == 0 {
+            return Err(invalid_params("a deposit of 0 mutez"));
+        }
+        if self.shared.config.ticketer == [0; 20] {
+            return Err(server("this chain has no bridge: its genesis names no ticketer"));
+        }
+        let rollup = self.shared.rollup;
+        let message = crate::chain::deposit(rollup, self.shared.config.ticketer, &receiver, mutez)
+            .map_err(internal)?;
+        self.shared.push_transfer(message);
+        Ok(true)
+    }
+
     fn outbox(&self, level: U64) -> RpcResult<Vec<OutboxMessage>> {
         let level =
             u32::try_from(level.to::<u64>()).map_err(|_| invalid_params("level over u32"))?;

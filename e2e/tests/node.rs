@@ -483,3 +483,70 @@ async fn websocket_subscribers_see_each_sealed_head_and_matching_log() {
     assert!(bad.is_err());
     node.stop().await;
 }
+
+/// One raw HTTP/1.1 POST of `body` to the node; the response body.
+fn post(addr: std::net::SocketAddr, body: &[u8]) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    // A server may answer (and close) before reading an oversized body.
+    let _ = s.write_all(body);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_json_rpc_errors_and_blocks_keep_coming() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, c) = start(dir.path()).await;
+    let addr = node.addr;
+    let answers = tokio::task::spawn_blocking(move || {
+        let malformed = post(addr, b"{\"jsonrpc\":\"2.0\",\"method\":");
+        let batch: Vec<Value> = (0..3)
+            .map(|i| serde_json::json!({"jsonrpc": "2.0", "id": i, "method": "eth_chainId"}))
+            .collect();
+        let batch = post(addr, serde_json::to_string(&batch).unwrap().as_bytes());
+        let big: Vec<Value> = (0..101)
+            .map(|i| serde_json::json!({"jsonrpc": "2.0", "id": i, "method": "eth_chainId"}))
+            .collect();
+        let too_big = post(addr, serde_json::to_string(&big).unwrap().as_bytes());
+        let huge = format!(
+            "{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\"0x{}\"]}}",
+            "00".repeat(6 * 1024 * 1024)
+        );
+        let oversized = post(addr, huge.as_bytes());
+        let tx = post(addr, br#"{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["0x02"]}"#);
+        (malformed, batch, too_big, oversized, tx)
+    })
+    .await
+    .unwrap();
+    let (malformed, batch, too_big, oversized, tx) = answers;
+    assert!(malformed.1.contains("-32700"), "a parse error: {malformed:?}");
+    let batch: Value = serde_json::from_str(&batch.1).unwrap();
+    assert_eq!(batch.as_array().unwrap().len(), 3);
+    assert!(too_big.1.contains("-32010"), "the batch limit: {too_big:?}");
+    assert_eq!(oversized.0, 413, "an oversized body is refused: {oversized:?}");
+    assert!(tx.1.contains("failed to decode transaction"), "{tx:?}");
+    // The node still seals.
+    let alice = Wallet::from_seed(1);
+    let raw = alice.sign_1559(
+        CHAIN_ID,
+        &Call::transfer(Address::repeat_byte(1), 1),
+        0,
+        2 * GWEI,
+        0,
+        21_000,
+    );
+    let h = call(&c, "eth_sendRawTransaction", rpc_params![hex(&raw)]).await;
+    assert_eq!(receipt(&c, h.as_str().unwrap()).await["status"], "0x1");
+    node.stop().await;
+}

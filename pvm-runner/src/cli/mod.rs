@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand.
 
+pub mod export;
 pub mod inspect;
 pub mod prove;
 pub mod run;
@@ -26,6 +27,8 @@ pub enum Command {
     Inspect(inspect::InspectCmd),
     /// Replay a level from its witness alone and check it.
     Prove(prove::ProveCmd),
+    /// Write a state's committed inboxes as an inbox file (to replay it).
+    Export(export::ExportCmd),
 }
 
 /// Parses the arguments and runs the command; errors go to stderr.
@@ -35,6 +38,7 @@ pub fn main() -> ExitCode {
         Command::Run(cmd) => cmd.run(),
         Command::Inspect(cmd) => cmd.run(),
         Command::Prove(cmd) => cmd.run(),
+        Command::Export(cmd) => cmd.run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,9 +5,12 @@
 //! (and so the L1) only ever calls `kernel_run`; nothing an inbox message
 //! says can make `kernel_run` simulate, so simulation is reachable only by
 //! a host that calls this export itself — a node, on a throwaway copy of
-//! the state. Its request is the first inbox message of that call (raw, no
-//! framing), its answer is written to [`RESULT`]; the caller then throws
-//! the copy away. The call runs as a transaction would in the next block
+//! the state. Its request is the value at [`REQUEST`], which the caller
+//! writes on that copy (durable storage rather than an inbox message,
+//! because a message is at most 4 KiB and calldata or init code is not;
+//! the kernel never writes there itself, and `kernel_run` never reads it),
+//! its answer is written to [`RESULT`]; the caller then throws the copy
+//! away. The call runs as a transaction would in the next block
 //! (number latest + 1, the latest block's timestamp), without a signature,
 //! nonce check or fee: nothing is charged unless a gas price is given (a
 //! call at price 0 sees a base fee of 0, as geth's `eth_call` does).
@@ -33,6 +36,12 @@ use crate::{
 /// Where the answer is written (on the caller's throwaway copy).
 /// [`RESULT`] as bytes.
 pub const RESULT_PATH: &[u8] = b"/zkos/simulation/result";
+
+/// [`REQUEST`] as bytes.
+pub const REQUEST_PATH: &[u8] = b"/zkos/simulation/request";
+
+/// Where the caller writes the request (on its throwaway copy).
+pub const REQUEST: RefPath<'static> = RefPath::assert_from(REQUEST_PATH);
 
 /// The name of the export.
 pub const ENTRY: &str = "zkos_simulate";
@@ -121,9 +130,8 @@ impl Request {
 
 /// The entry: reads the request, runs it, writes [`RESULT`].
 pub fn run<H: Runtime>(host: &mut H) {
-    let (status, gas, data) = match host.read_input() {
-        Ok(Some(m)) => simulate(host, m.as_ref()),
-        Ok(None) => (SimStatus::NotRun, 0, b"no request in the inbox".to_vec()),
+    let (status, gas, data) = match host.store_read_all(&REQUEST) {
+        Ok(request) => simulate(host, &request),
         Err(e) => (SimStatus::NotRun, 0, format!("reading the request: {e:?}").into_bytes()),
     };
     let mut out = vec![status as u8];

@@ -55,6 +55,14 @@ pub enum RunnerError {
     /// The state holds no kernel to simulate with.
     #[error("no kernel at {} to simulate with", String::from_utf8_lossy(READONLY_BOOT_PATH))]
     NoKernel,
+    /// A simulation's request could not be written where the kernel reads it.
+    #[error("the simulation request cannot be written at {path}: {why}")]
+    SimulationRequest {
+        /// The path.
+        path: String,
+        /// The host's error.
+        why: String,
+    },
 }
 
 /// What a [`Runner::simulate`] call left.
@@ -267,15 +275,19 @@ impl Runner {
     }
 
     /// Calls the kernel's export `entry` once on a throwaway copy of the
-    /// committed state, with `request` as the only inbox message, and
-    /// answers what it wrote at `result`: a node's `eth_call`. Nothing it
-    /// does stays (durable storage is rolled back, its outbox and debug
-    /// output are set aside), and the PVM never calls anything but
-    /// `kernel_run`, so no inbox message can reach `entry`. The kernel is the
-    /// one the last level accepted (`/readonly/kernel/boot.wasm`).
+    /// committed state, with `request` written at the durable path
+    /// `request_path` of that copy and an empty inbox, and answers what it
+    /// wrote at `result`: a node's `eth_call`. (Durable storage, not an inbox
+    /// message, carries the request because a message is at most 4 KiB and
+    /// calldata or init code is not.) Nothing it does stays (durable storage
+    /// is rolled back, its outbox and debug output are set aside), and the
+    /// PVM never calls anything but `kernel_run`, so no inbox message can
+    /// reach `entry`. The kernel is the one the last level accepted
+    /// (`/readonly/kernel/boot.wasm`).
     pub fn simulate(
         &mut self,
         entry: &'static str,
+        request_path: &[u8],
         request: Vec<u8>,
         result: &[u8],
     ) -> Result<Simulation, RunnerError> {
@@ -295,8 +307,18 @@ impl Runner {
         let inbox = std::mem::take(&mut self.host.inbox);
         let outbox = std::mem::take(&mut self.host.outbox);
         let debug = std::mem::take(&mut self.host.debug);
+        let refused = |e: host::HostError| RunnerError::SimulationRequest {
+            path: String::from_utf8_lossy(request_path).into_owned(),
+            why: format!("{e:?}"),
+        };
+        let request_path = Path::new(request_path).map_err(refused)?;
         self.host.durable.checkpoint();
-        self.host.start_level(self.next_level, vec![request]);
+        if let Err(e) = self.host.durable.set(request_path, request) {
+            self.host.durable.rollback();
+            self.simulation_kernel = Some(kernel);
+            return Err(refused(e));
+        }
+        self.host.start_level(self.next_level, Vec::new());
         let (_, failure) = self.engine.run(&mut self.host, &kernel, self.config.tick_limit);
         let answer =
             Path::new(result).ok().and_then(|p| self.host.durable.get(p)).map(<[u8]>::to_vec);

@@ -190,6 +190,7 @@ impl Chain {
     pub fn simulate(&mut self, request: &Request) -> Result<Simulated, ChainError> {
         let sim = self.runner.simulate(
             zkos_kernel::simulate::ENTRY,
+            zkos_kernel::simulate::REQUEST_PATH,
             request.encode(),
             zkos_kernel::simulate::RESULT_PATH,
         )?;

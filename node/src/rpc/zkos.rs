@@ -1,7 +1,8 @@
 //! The `zkos_` methods' answers: what only a rollup has.
 
-use alloy_primitives::{B256, Bytes, U64};
+use alloy_primitives::{B256, Bytes, U64, U256};
 use serde::Serialize;
+use zkos_kernel::system::{contracts::withdrawal, ticket};
 
 /// What `zkos_stateRoot` answers.
 #[derive(Debug, Clone, Serialize)]
@@ -26,4 +27,40 @@ pub struct OutboxMessage {
     pub index: U64,
     /// The encoded message, as the L1 executes it.
     pub bytes: Bytes,
+    /// The message read back, when it is a withdrawal the kernel wrote
+    /// (`null` for any other message).
+    pub withdrawal: Option<Withdrawal>,
+}
+
+/// A withdrawal in the outbox: the L1 call it makes.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Withdrawal {
+    /// The L1 contract called (the bridge).
+    pub destination: String,
+    /// Its entrypoint.
+    pub entrypoint: String,
+    /// Who the bridge pays on L1.
+    pub receiver: String,
+    /// The ticket's creator.
+    pub ticketer: String,
+    /// The amount in mutez.
+    pub amount_mutez: U64,
+    /// The same amount in wei, as it left the L2 balance.
+    pub amount_wei: U256,
+}
+
+impl OutboxMessage {
+    /// The `index`th message of a level's outbox, decoded where it can be.
+    pub fn new(index: usize, bytes: Vec<u8>) -> Self {
+        let withdrawal = withdrawal::decode(&bytes).map(|w| Withdrawal {
+            destination: w.destination,
+            entrypoint: w.entrypoint,
+            receiver: w.receiver,
+            ticketer: w.ticketer,
+            amount_mutez: U64::from(w.mutez),
+            amount_wei: ticket::to_wei(w.mutez),
+        });
+        Self { index: U64::from(index), bytes: bytes.into(), withdrawal }
+    }
 }

@@ -24,7 +24,7 @@
 
 use alloy_primitives::{Address, B256, Bytes, U256, address};
 use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue, sol};
-use tezos_data_encoding::enc::BinWriter;
+use tezos_data_encoding::{enc::BinWriter, nom::NomReader};
 use tezos_smart_rollup_encoding::{
     contract::Contract,
     entrypoint::Entrypoint,
@@ -141,7 +141,76 @@ pub fn encode(ticketer: &[u8; 20], receiver: Contract, ticket: NativeTicket) -> 
     Some(bytes)
 }
 
+/// A withdrawal's outbox message, read back: what the L1 will do with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The L1 contract called: the bridge (the ticketer).
+    pub destination: String,
+    /// The entrypoint called, [`ENTRYPOINT`].
+    pub entrypoint: String,
+    /// Who the bridge pays on L1 (`tz1…`, `KT1…`).
+    pub receiver: String,
+    /// The ticket's creator, as the bridge checks it.
+    pub ticketer: String,
+    /// The ticket's amount, in mutez.
+    pub mutez: u64,
+}
+
+/// Reads back an outbox message that [`encode`] wrote: `None` for any
+/// other message (another batch size, another parameter type, trailing
+/// bytes), so readers such as the node show those only as bytes.
+pub fn decode(bytes: &[u8]) -> Option<Decoded> {
+    let (rest, message) = OutboxMessage::<WithdrawalParameters>::nom_read(bytes).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let OutboxMessage::AtomicTransactionBatch(batch) = message;
+    if batch.len() != 1 {
+        return None;
+    }
+    let transaction = &batch[0];
+    let MichelsonPair(MichelsonContract(receiver), ticket) = &transaction.parameters;
+    Some(Decoded {
+        destination: transaction.destination.to_b58check(),
+        entrypoint: transaction.entrypoint.name().to_owned(),
+        receiver: receiver.to_b58check(),
+        ticketer: ticket.creator().0.to_b58check(),
+        mutez: ticket.amount_as::<u64, _>().ok()?,
+    })
+}
+
 fn refuse(why: &str) -> Outcome {
     let output = revert::Error { message: why.to_owned() }.abi_encode();
     Outcome::Revert { gas_used: GAS, output: Bytes::from(output) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_withdrawal_message_reads_back_as_written() {
+        let ticketer = [7u8; 20];
+        let receiver = Contract::from_b58check("tz1Ke2h7sDdakHJQh8WX4Z372du1KChsksyU").unwrap();
+        let bytes = encode(&ticketer, receiver, ticket::native(&ticketer, 1_234).unwrap()).unwrap();
+        let decoded = decode(&bytes).unwrap();
+        let kt1 = ticket::ticketer_contract(&ticketer).to_b58check();
+        assert_eq!(decoded.destination, kt1);
+        assert_eq!(decoded.ticketer, kt1);
+        assert_eq!(decoded.entrypoint, ENTRYPOINT);
+        assert_eq!(decoded.receiver, "tz1Ke2h7sDdakHJQh8WX4Z372du1KChsksyU");
+        assert_eq!(decoded.mutez, 1_234);
+    }
+
+    #[test]
+    fn other_bytes_are_not_a_withdrawal() {
+        let ticketer = [7u8; 20];
+        let receiver = Contract::from_b58check("tz1Ke2h7sDdakHJQh8WX4Z372du1KChsksyU").unwrap();
+        let mut bytes = encode(&ticketer, receiver, ticket::native(&ticketer, 1).unwrap()).unwrap();
+        assert_eq!(decode(&bytes[..bytes.len() - 1]), None, "truncated");
+        bytes.push(0);
+        assert_eq!(decode(&bytes), None, "trailing bytes");
+        assert_eq!(decode(b"hello"), None);
+        assert_eq!(decode(&[]), None);
+    }
 }

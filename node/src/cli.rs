@@ -56,6 +56,13 @@ struct RunCmd {
     /// The most JSON-RPC connections at once.
     #[arg(long, default_value_t = RpcLimits::default().max_connections)]
     max_connections: u32,
+    /// Calls per second one client (IP address) may make, 0 for no limit;
+    /// calls over it are answered -32005.
+    #[arg(long, default_value_t = RpcLimits::default().rate_per_second)]
+    rate_limit: u32,
+    /// Calls one client may make at once before --rate-limit applies.
+    #[arg(long, default_value_t = RpcLimits::default().rate_burst)]
+    rate_burst: u32,
     /// The most transactions waiting in the pool.
     #[arg(long, default_value_t = PoolLimits::default().max_transactions)]
     max_pool: usize,
@@ -119,6 +126,8 @@ async fn run(cmd: RunCmd) -> anyhow::Result<()> {
             max_request_bytes: cmd.max_request_bytes,
             max_batch: cmd.max_batch,
             max_connections: cmd.max_connections,
+            rate_per_second: cmd.rate_limit,
+            rate_burst: cmd.rate_burst,
             ..RpcLimits::default()
         },
     };

@@ -5,13 +5,20 @@
 //! 1,024 blocks behind) skips the blocks it missed rather than holding the
 //! sequencer back; it can fill the gap with `eth_getLogs`.
 
-use std::sync::Arc;
+use std::{
+    hash::{BuildHasher, RandomState},
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 use alloy_rpc_types_eth::Filter;
 use jsonrpsee::{
     PendingSubscriptionSink, SubscriptionSink,
-    core::{SubscriptionResult, to_json_raw_value},
+    core::{SubscriptionResult, to_json_raw_value, traits::IdProvider},
     proc_macros::rpc,
+    types::SubscriptionId,
 };
 use tokio::sync::broadcast::error::RecvError;
 
@@ -25,6 +32,37 @@ pub trait EthPubSubApi {
     /// addresses and topics; its block range is ignored).
     #[subscription(name = "eth_subscribe" => "eth_subscription", unsubscribe = "eth_unsubscribe", item = serde_json::Value)]
     async fn subscribe(&self, kind: String, filter: Option<Filter>) -> SubscriptionResult;
+}
+
+/// Subscription ids as geth makes them: `0x` and 32 hex digits. Clients
+/// expect a string (viem matches notifications to subscriptions by it;
+/// jsonrpsee's default, a JSON number, never matches there).
+#[derive(Debug)]
+pub struct HexIds {
+    keys: RandomState,
+    next: AtomicU64,
+}
+
+impl HexIds {
+    /// Ids from a fresh random key (std's per-process randomness), so they
+    /// are not guessable from one another.
+    pub fn new() -> Self {
+        Self { keys: RandomState::new(), next: AtomicU64::new(0) }
+    }
+}
+
+impl Default for HexIds {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl IdProvider for HexIds {
+    fn next_id(&self) -> SubscriptionId<'static> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let (hi, lo) = (self.keys.hash_one((n, 0u8)), self.keys.hash_one((n, 1u8)));
+        SubscriptionId::Str(format!("0x{hi:016x}{lo:016x}").into())
+    }
 }
 
 /// The subscription server's state.
@@ -100,4 +138,21 @@ async fn send_block(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscription_ids_are_distinct_hex_strings() {
+        let ids = HexIds::new();
+        let (a, b) = (ids.next_id(), ids.next_id());
+        for id in [&a, &b] {
+            let SubscriptionId::Str(s) = id else { panic!("a string id: {id:?}") };
+            assert_eq!(s.len(), 34);
+            assert!(s.starts_with("0x") && s[2..].chars().all(|c| c.is_ascii_hexdigit()));
+        }
+        assert_ne!(a, b);
+    }
 }

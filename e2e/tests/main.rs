@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, reason = "a test fails loudly on a broken set-up")]
 
 mod cli;
+mod clients;
 mod cross_vm;
 mod engines;
 mod erc20;

@@ -15,7 +15,7 @@ use jsonrpsee::{
 use pvm_runner::{EngineKind, genesis::Genesis};
 use serde_json::Value;
 use wallet::{Call, Wallet};
-use zkos_node::{ChainOptions, Node, NodeConfig, Sealing};
+use zkos_node::{ChainOptions, Node, NodeConfig, Sealing, rpc::RpcLimits};
 
 const CHAIN_ID: u64 = 23_115;
 const GWEI: u128 = 1_000_000_000;
@@ -26,6 +26,10 @@ fn genesis() -> Genesis {
 }
 
 async fn start(state: &std::path::Path) -> (Node, HttpClient) {
+    start_with(state, Default::default()).await
+}
+
+async fn start_with(state: &std::path::Path, limits: RpcLimits) -> (Node, HttpClient) {
     let config = NodeConfig {
         state: Some(state.to_path_buf()),
         chain: ChainOptions {
@@ -36,7 +40,7 @@ async fn start(state: &std::path::Path) -> (Node, HttpClient) {
         rpc: "127.0.0.1:0".parse().unwrap(),
         sealing: Sealing::Instant,
         pool: Default::default(),
-        limits: Default::default(),
+        limits,
     };
     let node = Node::start(config).await.unwrap();
     let client = HttpClientBuilder::default().build(format!("http://{}", node.addr)).unwrap();
@@ -576,5 +580,85 @@ async fn bad_requests_get_json_rpc_errors_and_blocks_keep_coming() {
     );
     let h = call(&c, "eth_sendRawTransaction", rpc_params![hex(&raw)]).await;
     assert_eq!(receipt(&c, h.as_str().unwrap()).await["status"], "0x1");
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flooding_client_is_limited_and_blocks_keep_coming() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = RpcLimits { rate_per_second: 20, rate_burst: 20, ..RpcLimits::default() };
+    let (node, c) = start_with(dir.path(), limits).await;
+    let addr = node.addr;
+    // 60 calls in one batch: each takes a token, the burst covers 20.
+    let flood: Vec<Value> = (0..60)
+        .map(|i| serde_json::json!({"jsonrpc": "2.0", "id": i, "method": "eth_blockNumber"}))
+        .collect();
+    let body = serde_json::to_string(&flood).unwrap();
+    let (status, answer) =
+        tokio::task::spawn_blocking(move || post(addr, body.as_bytes())).await.unwrap();
+    assert_eq!(status, 200);
+    let answers: Vec<Value> = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answers.len(), 60, "every call is answered");
+    let limited = answers.iter().filter(|a| a["error"]["code"] == -32005).count();
+    let served = answers.iter().filter(|a| a["result"].is_string()).count();
+    assert!((20..=21).contains(&served), "the burst, and what refilled meanwhile: {served}");
+    assert_eq!(limited + served, 60, "the rest are limited: {answer}");
+    // Single calls over the limit too, then the rate refills.
+    let mut refused_once = false;
+    for _ in 0..5 {
+        refused_once |= c.request::<Value, _>("eth_chainId", rpc_params![]).await.is_err();
+    }
+    assert!(refused_once, "a single call past the limit is refused");
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    assert_eq!(quantity(&call(&c, "eth_chainId", rpc_params![]).await), u128::from(CHAIN_ID));
+    // The node sealed a transaction through it all.
+    let alice = Wallet::from_seed(1);
+    let raw = alice.sign_1559(
+        CHAIN_ID,
+        &Call::transfer(Address::repeat_byte(2), 1),
+        0,
+        2 * GWEI,
+        0,
+        21_000,
+    );
+    let h = call(&c, "eth_sendRawTransaction", rpc_params![hex(&raw)]).await;
+    // Polled at 10 calls a second, under the limit.
+    for _ in 0..200 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let r = call(&c, "eth_getTransactionReceipt", rpc_params![h.clone()]).await;
+        if !r.is_null() {
+            assert_eq!(r["status"], "0x1");
+            node.stop().await;
+            return;
+        }
+    }
+    panic!("no receipt for {h}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_load_generator_sees_every_transfer_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, _) = start(dir.path()).await;
+    let artefact =
+        std::fs::read_to_string(e2e::workspace_root().join("contracts/build/ZkToken.json"));
+    let artefact: Value = serde_json::from_str(&artefact.unwrap()).unwrap();
+    let key = "e797d4f6b718ea5782c3885c7dfe359ee792fdabab3418fcc856f0cbf11951ad";
+    let config = zkos_load::LoadConfig {
+        rpc: format!("http://{}", node.addr),
+        funder: ::hex::decode(key).unwrap().try_into().unwrap(),
+        token_initcode: ::hex::decode(artefact["bytecode"].as_str().unwrap()).unwrap(),
+        accounts: 4,
+        transfers: 40,
+        calls: 20,
+        timeout: Duration::from_secs(120),
+    };
+    let report = zkos_load::run(&config).await.unwrap();
+    assert_eq!(report.transfers, 40);
+    assert_eq!((report.send.count, report.call.count), (40, 20));
+    assert!(report.blocks >= 1 && report.transfers_per_second > 0.0, "{report:?}");
+    assert!(report.client.starts_with("zkos-node/"), "{}", report.client);
+    // A second run on the same chain goes on from the accounts' nonces.
+    let again = zkos_load::run(&zkos_load::LoadConfig { transfers: 8, calls: 1, ..config }).await;
+    assert_eq!(again.unwrap().transfers, 8);
     node.stop().await;
 }

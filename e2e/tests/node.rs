@@ -662,3 +662,100 @@ async fn the_load_generator_sees_every_transfer_sealed() {
     assert_eq!(again.unwrap().transfers, 8);
     node.stop().await;
 }
+
+alloy_sol_types::sol! {
+    function relay(address to, bytes data) returns (bytes);
+    function tryRelay(address to, bytes data, uint256 gas) returns (bool ok, bytes ret);
+    function transfer(address to, uint256 value) returns (bool);
+}
+
+/// Init data of the Rust ERC-20 (`code` for WASM or RISC-V) with a supply
+/// to its deployer.
+fn rust_token(code: &[u8]) -> Vec<u8> {
+    use alloy_sol_types::SolValue;
+    let constants = zkos_erc20::constants("Rust Token", "RST", 18);
+    let supply = alloy_primitives::U256::from(1_000u64).abi_encode();
+    zkos_kernel::ee::deploy::Envelope { code, constants: &constants, args: &supply }.join()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_trace_transaction_shows_calls_across_vms_from_the_kernel() {
+    use alloy_sol_types::SolCall;
+    let dir = tempfile::tempdir().unwrap();
+    let (node, c) = start(dir.path()).await;
+    let alice = Wallet::from_seed(1);
+    let bob = Address::repeat_byte(0xb0);
+    let json = std::fs::read_to_string(e2e::workspace_root().join("contracts/build/Relay.json"));
+    let json: Value = serde_json::from_str(&json.unwrap()).unwrap();
+    let relay_code = ::hex::decode(json["bytecode"].as_str().unwrap()).unwrap();
+    let mut nonce = 0;
+    let mut send = async |what: Call, gas: u64| {
+        let tx = alice.sign_1559(CHAIN_ID, &what, nonce, 2 * GWEI, 0, gas);
+        nonce += 1;
+        let h = call(&c, "eth_sendRawTransaction", rpc_params![hex(&tx)]).await;
+        receipt(&c, h.as_str().unwrap()).await
+    };
+    let created =
+        |r: &Value| -> Address { r["contractAddress"].as_str().unwrap().parse().unwrap() };
+    let relay = created(&send(Call::create(relay_code), 2_000_000).await);
+    let wasm =
+        created(&send(Call::create(rust_token(&e2e::contract("zkos_erc20"))), 4_900_000).await);
+    let riscv = created(
+        &send(Call::create(rust_token(&e2e::riscv_contract("zkos_erc20"))), 4_900_000).await,
+    );
+
+    // The EVM relays a transfer of 0 (from the relay's empty balance) to WASM.
+    let move_zero = transferCall { to: bob, value: alloy_primitives::U256::ZERO }.abi_encode();
+    let input = relayCall { to: wasm, data: move_zero.into() }.abi_encode();
+    let through_wasm = send(Call::with_input(relay, input.clone()), 1_500_000).await;
+    assert_eq!(through_wasm["status"], "0x1");
+    // The EVM tries a transfer the RISC-V token refuses (the relay holds none).
+    let move_five = transferCall { to: bob, value: alloy_primitives::U256::from(5) }.abi_encode();
+    let gas = alloy_primitives::U256::from(500_000);
+    let input2 = tryRelayCall { to: riscv, data: move_five.into(), gas }.abi_encode();
+    let through_riscv = send(Call::with_input(relay, input2), 1_500_000).await;
+    assert_eq!(through_riscv["status"], "0x1", "the relay catches the refusal");
+
+    let call_tracer = serde_json::json!({"tracer": "callTracer"});
+    let trace = |r: &Value| rpc_params![r["transactionHash"].clone(), call_tracer.clone()];
+    let t = call(&c, "debug_traceTransaction", trace(&through_wasm)).await;
+    assert_eq!(t["type"], "CALL");
+    assert_eq!(t["vm"], "evm");
+    assert_eq!(t["from"], format!("{:#x}", alice.address()));
+    assert_eq!(t["to"], format!("{relay:#x}"));
+    assert_eq!(t["input"], hex(&input));
+    assert_eq!(t["gasUsed"], through_wasm["gasUsed"], "the top frame's gas is the receipt's");
+    let inner = &t["calls"][0];
+    assert_eq!((inner["type"].as_str(), inner["vm"].as_str()), (Some("CALL"), Some("wasm")));
+    assert_eq!(inner["from"], format!("{relay:#x}"));
+    assert_eq!(inner["to"], format!("{wasm:#x}"));
+    assert_eq!(
+        inner["input"],
+        hex(&transferCall { to: bob, value: alloy_primitives::U256::ZERO }.abi_encode())
+    );
+    assert!(inner.get("error").is_none(), "{inner}");
+    assert!(
+        quantity(&inner["gasUsed"]) > 0 && quantity(&inner["gasUsed"]) < quantity(&inner["gas"])
+    );
+
+    let t = call(&c, "debug_traceTransaction", trace(&through_riscv)).await;
+    assert!(t.get("error").is_none(), "the top call succeeded: {t}");
+    let inner = &t["calls"][0];
+    assert_eq!(inner["vm"], "riscv");
+    assert_eq!(inner["error"], "execution reverted");
+    // OpenZeppelin's ERC20InsufficientBalance(address,uint256,uint256).
+    assert!(inner["output"].as_str().unwrap().starts_with("0xe450d38c"), "{inner}");
+
+    // Later levels do not change an earlier transaction's trace: its
+    // level's pre-state is rebuilt through all of them.
+    send(Call::transfer(bob, 1), 21_000).await;
+    let again = call(&c, "debug_traceTransaction", trace(&through_wasm)).await;
+    assert_eq!(again["calls"][0]["vm"], "wasm");
+    assert_eq!(again["gasUsed"], through_wasm["gasUsed"]);
+
+    let opcode_logger = rpc_params![through_wasm["transactionHash"].clone()];
+    assert!(refused(&c, "debug_traceTransaction", opcode_logger).await.contains("callTracer"));
+    let unknown = rpc_params![alloy_primitives::B256::repeat_byte(7), call_tracer.clone()];
+    assert!(refused(&c, "debug_traceTransaction", unknown).await.contains("not found"));
+    node.stop().await;
+}

@@ -40,3 +40,15 @@ kernel_entry::entry!(bootloader::run);
 pub extern "C" fn zkos_simulate() {
     kernel_entry::enter(|host| simulate::run(host))
 }
+
+/// The name of the tracing export (`zkos_trace`, below).
+pub const TRACE_ENTRY: &str = "zkos_trace";
+
+/// The tracing entry: `kernel_run` with every transaction's frames kept
+/// ([`bootloader::run_traced`]), for a node's `debug_traceTransaction` on a
+/// throwaway copy of a level's pre-state. The PVM never calls it.
+#[cfg(target_arch = "wasm32")]
+#[unsafe(no_mangle)]
+pub extern "C" fn zkos_trace() {
+    kernel_entry::enter(|host| bootloader::run_traced(host))
+}

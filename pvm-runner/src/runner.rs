@@ -55,6 +55,17 @@ pub enum RunnerError {
     /// The state holds no kernel to simulate with.
     #[error("no kernel at {} to simulate with", String::from_utf8_lossy(READONLY_BOOT_PATH))]
     NoKernel,
+    /// The level to re-run is not among the committed ones whose pre-state
+    /// can be rebuilt.
+    #[error("level {level} cannot be re-run: the levels that can are {first} to {last}")]
+    NotReplayable {
+        /// The level asked for.
+        level: u32,
+        /// The oldest level whose pre-state can be rebuilt.
+        first: u32,
+        /// The latest committed level.
+        last: u32,
+    },
     /// A simulation's request could not be written where the kernel reads it.
     #[error("the simulation request cannot be written at {path}: {why}")]
     SimulationRequest {
@@ -74,6 +85,15 @@ pub struct Simulation {
     pub failure: Option<host::control::Failure>,
     /// What the kernel wrote with `write_debug`.
     pub debug: Vec<u8>,
+}
+
+/// What a [`Runner::rerun_level`] call left.
+#[derive(Debug, Clone)]
+pub struct Rerun {
+    /// Every value the kernel left at or below the asked prefix: (path, value).
+    pub results: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The control flow of the re-run (its `kernel_run` calls and failures).
+    pub report: LevelReport,
 }
 
 /// Settings of a run.
@@ -329,6 +349,95 @@ impl Runner {
         self.host.outbox = outbox;
         self.simulation_kernel = Some(kernel);
         Ok(Simulation { result: answer, failure, debug: sim_debug })
+    }
+
+    /// Runs committed `level` again on a throwaway copy of the storage as it
+    /// was before that level (rebuilt from the state's undo records, and
+    /// checked against the root the previous level committed), calling the
+    /// kernel's export `entry` in place of `kernel_run` with the same inbox,
+    /// reboots and tick limit; answers the values the kernel left under
+    /// `results`. A node traces a transaction this way (the kernel's
+    /// `zkos_trace`). Nothing stays: the copy is dropped, the outbox and
+    /// debug output are set aside, and the PVM never calls `entry`. The
+    /// copy costs a clone of the storage tree, which is why this is for
+    /// debugging, not for every call.
+    pub fn rerun_level(
+        &mut self,
+        level: u32,
+        entry: &'static str,
+        results: &[u8],
+    ) -> Result<Rerun, RunnerError> {
+        let last = self.next_level.saturating_sub(1);
+        let first = self.next_level.saturating_sub(crate::state::UNDO_LEVELS).max(1);
+        let refused = RunnerError::NotReplayable { level, first, last };
+        if level == 0 || level > last {
+            return Err(refused);
+        }
+        let messages = self.state.inbox(level)?.ok_or(refused)?;
+        let pre_root = match level {
+            1 => self.state.genesis_root()?.map(|r| r.to_vec()),
+            _ => self.state.level(level - 1)?.and_then(|r| hex::decode(r.state_root).ok()),
+        };
+        let mut undos = Vec::new();
+        for l in (level..=last).rev() {
+            let Some(undo) = self.state.undo(l)? else {
+                return Err(RunnerError::NotReplayable { level, first: l + 1, last });
+            };
+            undos.push(undo);
+        }
+        let results = Path::new(results).map_err(|e| RunnerError::SimulationRequest {
+            path: String::from_utf8_lossy(results).into_owned(),
+            why: format!("{e:?}"),
+        })?;
+        // On a copy of the whole storage, not a checkpoint of it: the level's
+        // own `kernel_run` calls checkpoint and commit (the PVM's rollback of
+        // a failed call), which would end an outer checkpoint.
+        let copy = self.host.durable.clone();
+        let live = std::mem::replace(&mut self.host.durable, copy);
+        let inbox = std::mem::take(&mut self.host.inbox);
+        let outbox = std::mem::take(&mut self.host.outbox);
+        let debug = std::mem::take(&mut self.host.debug);
+        let rerun = self.rerun_on_copy(level, messages, undos, pre_root, entry, results);
+        self.host.durable = live;
+        self.host.take_ticks();
+        self.host.inbox = inbox;
+        self.host.outbox = outbox;
+        self.host.debug = debug;
+        rerun
+    }
+
+    fn rerun_on_copy(
+        &mut self,
+        level: u32,
+        messages: Vec<Vec<u8>>,
+        undos: Vec<crate::state::Undo>,
+        pre_root: Option<Vec<u8>>,
+        entry: &'static str,
+        results: Path<'_>,
+    ) -> Result<Rerun, RunnerError> {
+        for undo in &undos {
+            undo.apply(&mut self.host.durable)?;
+        }
+        let root = self.host.durable.root();
+        if pre_root.as_deref() != Some(root.as_slice()) {
+            return Err(StateError::Corrupt(format!(
+                "the storage rebuilt before level {level} hashes to {}, not the committed {}",
+                hex::encode(root),
+                pre_root.map(hex::encode).unwrap_or_default()
+            ))
+            .into());
+        }
+        // A kernel of its own: the pre-state's, not the one loaded now.
+        let mut loaded = None;
+        let (engine, tick_limit) = (&mut self.engine, self.config.tick_limit);
+        let run = level::run_level(&mut self.host, level, messages, &mut loaded, |host, kernel| {
+            engine.run(host, &Kernel { entry, ..kernel.clone() }, tick_limit)
+        });
+        let mut values = Vec::new();
+        self.host.durable.for_each_value(Some(results), &mut |p, v| {
+            values.push((p.to_vec(), v.to_vec()));
+        });
+        Ok(Rerun { results: values, report: run.report })
     }
 
     /// Durable storage.

@@ -10,6 +10,7 @@
 //! | `outbox` | (level, index) (u32, u32) | message |
 //! | `inbox` | level (u32) | the level's messages: u32 BE count, then (u32 BE length ‖ bytes)* |
 //! | `witness` | level (u32) | the level's witness (`host::witness`), when the run recorded one |
+//! | `undo` | level (u32) | what the level overwrote: for each subtree it touched, the values that subtree held before (see [`Undo`]); kept for the last [`UNDO_LEVELS`] levels |
 //!
 //! A level's durable changes, its outbox, its inbox, its record and the new
 //! `next_level` and `root` are written in one redb write transaction, which is
@@ -33,6 +34,75 @@ const LEVELS: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("levels");
 const OUTBOX: TableDefinition<'_, (u32, u32), &[u8]> = TableDefinition::new("outbox");
 const INBOX: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("inbox");
 const WITNESS: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("witness");
+const UNDO: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("undo");
+
+/// How many recent levels keep their [`Undo`]: the pre-state of any of them
+/// can be rebuilt (a node traces their transactions). Older ones are
+/// dropped as levels are committed.
+pub const UNDO_LEVELS: u32 = 1024;
+
+/// What one level overwrote in durable storage: for each subtree it touched
+/// (by its prefix), every value the subtree held before the level. Applied
+/// from the latest level down ([`Undo::apply`]), these rebuild the storage
+/// as it was before any of the last [`UNDO_LEVELS`] levels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Undo {
+    /// (prefix, the (path, value) pairs at or below it before the level).
+    pub subtrees: Vec<(Vec<u8>, Values)>,
+}
+
+/// (path, value) pairs of durable storage.
+pub type Values = Vec<(Vec<u8>, Vec<u8>)>;
+
+impl Undo {
+    /// Puts every touched subtree back as it was before the level.
+    pub fn apply(&self, durable: &mut Durable) -> Result<(), StateError> {
+        fn path(p: &[u8]) -> Result<Path<'_>, StateError> {
+            Path::new(p).map_err(|e| StateError::Corrupt(format!("undo path: {e}")))
+        }
+        // In reverse: a subtree rewritten after another (one nested in it)
+        // recorded what the first rewrite left, so it is undone first.
+        for (prefix, values) in self.subtrees.iter().rev() {
+            durable.delete(path(prefix)?);
+            for (p, v) in values {
+                durable
+                    .set(path(p)?, v.clone())
+                    .map_err(|e| StateError::Corrupt(format!("undo value: {e:?}")))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// As a list of tagged byte strings: `P` prefix, then `K` path and `V`
+    /// value for each value below it (stored with the inbox's list encoding).
+    fn encode(&self) -> Vec<u8> {
+        let mut items = Vec::new();
+        let tagged = |tag: u8, bytes: &[u8]| [&[tag][..], bytes].concat();
+        for (prefix, values) in &self.subtrees {
+            items.push(tagged(b'P', prefix));
+            for (p, v) in values {
+                items.push(tagged(b'K', p));
+                items.push(tagged(b'V', v));
+            }
+        }
+        encode_messages(&items)
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        let mut undo = Undo::default();
+        let mut key = None;
+        for item in decode_messages(bytes)? {
+            let (&tag, rest) = item.split_first()?;
+            match (tag, key.take()) {
+                (b'P', None) => undo.subtrees.push((rest.to_vec(), Vec::new())),
+                (b'K', None) => key = Some(rest.to_vec()),
+                (b'V', Some(k)) => undo.subtrees.last_mut()?.1.push((k, rest.to_vec())),
+                _ => return None,
+            }
+        }
+        key.is_none().then_some(undo)
+    }
+}
 
 const NEXT_LEVEL: &str = "next_level";
 const ROOT: &str = "root";
@@ -291,7 +361,12 @@ impl State {
         let level = c.record.level;
         let tx = self.db.begin_write()?;
         {
-            write_durable(&mut tx.open_table(DURABLE)?, durable)?;
+            let undo = write_durable(&mut tx.open_table(DURABLE)?, durable)?;
+            let mut undos = tx.open_table(UNDO)?;
+            undos.insert(level, undo.encode().as_slice())?;
+            if let Some(old) = level.checked_sub(UNDO_LEVELS) {
+                undos.remove(old)?;
+            }
             let json = serde_json::to_vec(c.record)
                 .map_err(|e| StateError::Corrupt(format!("level record: {e}")))?;
             tx.open_table(LEVELS)?.insert(level, json.as_slice())?;
@@ -335,6 +410,21 @@ impl State {
         v.value().try_into().map(Some).map_err(|_| StateError::Corrupt("genesis_root".into()))
     }
 
+    /// What `level` overwrote, if it is one of the last [`UNDO_LEVELS`].
+    pub fn undo(&self, level: u32) -> Result<Option<Undo>, StateError> {
+        let tx = self.db.begin_read()?;
+        let table = match tx.open_table(UNDO) {
+            Ok(t) => t,
+            // A state written before undo records were kept.
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(v) = table.get(level)? else { return Ok(None) };
+        Undo::decode(v.value())
+            .map(Some)
+            .ok_or_else(|| StateError::Corrupt(format!("undo of level {level}")))
+    }
+
     /// The witness of `level`, if the run that committed it recorded one.
     pub fn witness(&self, level: u32) -> Result<Option<Vec<u8>>, StateError> {
         let tx = self.db.begin_read()?;
@@ -342,17 +432,28 @@ impl State {
     }
 }
 
-/// Rewrites every touched subtree of `durable` into `table`.
+/// Rewrites every touched subtree of `durable` into `table`; answers what
+/// those subtrees held before.
 fn write_durable(
     table: &mut redb::Table<'_, &[u8], &[u8]>,
     durable: &mut Durable,
-) -> Result<(), StateError> {
+) -> Result<Undo, StateError> {
+    let mut undo = Undo::default();
     for prefix in durable.take_touched() {
-        table.remove(prefix.as_slice())?;
         // Keys strictly below `prefix` lie in [prefix + "/", prefix + "0"):
         // '0' is the byte after '/'.
         let lo = [prefix.as_slice(), b"/"].concat();
         let hi = [prefix.as_slice(), b"0"].concat();
+        let mut before = Vec::new();
+        if let Some(v) = table.get(prefix.as_slice())? {
+            before.push((prefix.clone(), v.value().to_vec()));
+        }
+        for entry in table.range(lo.as_slice()..hi.as_slice())? {
+            let (k, v) = entry?;
+            before.push((k.value().to_vec(), v.value().to_vec()));
+        }
+        undo.subtrees.push((prefix.clone(), before));
+        table.remove(prefix.as_slice())?;
         table.retain_in(lo.as_slice()..hi.as_slice(), |_, _| false)?;
         let path =
             Path::new(&prefix).map_err(|e| StateError::Corrupt(format!("touched path: {e}")))?;
@@ -364,7 +465,7 @@ fn write_durable(
         });
         result?;
     }
-    Ok(())
+    Ok(undo)
 }
 
 fn encode_messages(messages: &[Vec<u8>]) -> Vec<u8> {
@@ -445,6 +546,33 @@ mod tests {
         assert_eq!(state.inbox(1).unwrap(), Some(inbox));
         assert_eq!(state.witness(1).unwrap(), Some(b"w".to_vec()));
         assert_eq!(state.witness(2).unwrap(), None);
+        // The level's undo rebuilds the origination storage.
+        let undo = state.undo(1).unwrap().unwrap();
+        assert_eq!(Undo::decode(&undo.encode()), Some(undo.clone()));
+        let mut before = loaded.durable;
+        undo.apply(&mut before).unwrap();
+        assert_eq!(
+            before.values(),
+            vec![(b"/a/b".to_vec(), b"1".to_vec()), (b"/a/c".to_vec(), b"2".to_vec())]
+        );
+        assert_eq!(state.undo(2).unwrap(), None);
+    }
+
+    #[test]
+    fn undo_records_decode_only_when_well_formed() {
+        let undo = Undo { subtrees: vec![(b"/a".to_vec(), vec![(b"/a/x".to_vec(), vec![])])] };
+        assert_eq!(Undo::decode(&undo.encode()), Some(undo));
+        assert_eq!(
+            Undo::decode(&encode_messages(&[b"K/a".to_vec()])),
+            None,
+            "a key without a prefix"
+        );
+        assert_eq!(
+            Undo::decode(&encode_messages(&[b"P/a".to_vec(), b"K/a/x".to_vec()])),
+            None,
+            "a key without a value"
+        );
+        assert_eq!(Undo::decode(&encode_messages(&[b"X".to_vec()])), None);
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub struct Included {
     pub output: Vec<u8>,
     /// How many L2→L1 messages it wrote to the outbox.
     pub outputs: usize,
+    /// Its frames, when the block traces calls.
+    pub trace: Vec<crate::ee::evm::trace::TraceFrame>,
 }
 
 /// The price per gas a transaction pays under `base_fee`, if it pays enough.
@@ -188,7 +190,14 @@ pub fn apply<H: Runtime>(
         effective_gas_price: price,
         created: outcome.created,
     };
-    Ok(Included { receipt, info, status: outcome.status, output: outcome.output, outputs })
+    Ok(Included {
+        receipt,
+        info,
+        status: outcome.status,
+        output: outcome.output,
+        outputs,
+        trace: outcome.trace,
+    })
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ use inbox::Message;
 use progress::{Carried, Progress};
 
 use crate::{
+    ee::evm::trace::{self, TraceFrame},
     system::{env::BlockEnv, resources::native},
     tx,
 };
@@ -43,6 +44,18 @@ const LATEST: RefPath<'static> = RefPath::assert_from(layout::LATEST_BLOCK);
 /// seals the block, or saves it and asks for a reboot when the tick budget
 /// runs out.
 pub fn run<H: Runtime>(host: &mut H) {
+    run_as(host, false);
+}
+
+/// The same, with every transaction's frames written at
+/// `ee::evm::trace::path(hash)`: the `zkos_trace` export, which a node
+/// calls in place of `kernel_run` to re-run a committed level on a
+/// throwaway copy of its pre-state. The PVM never calls it.
+pub fn run_traced<H: Runtime>(host: &mut H) {
+    run_as(host, true);
+}
+
+fn run_as<H: Runtime>(host: &mut H, trace: bool) {
     let rollup = host.reveal_metadata().raw_rollup_address;
     let config = match config::load(host) {
         Ok(c) => c,
@@ -112,7 +125,7 @@ pub fn run<H: Runtime>(host: &mut H) {
             }
         }
         budget.spend(cost);
-        if let Some(tx) = handle(host, &config, &rollup, &mut progress, &msg, parsed) {
+        if let Some(tx) = handle(host, &config, &rollup, &mut progress, &msg, parsed, trace) {
             let framed = [&[1u8, 0][..], &rollup, &tx].concat();
             assembled = Some(Input::new(msg.level, msg.id, framed));
         }
@@ -160,6 +173,7 @@ fn handle<H: Runtime>(
     progress: &mut Progress,
     msg: &Input,
     parsed: Result<Message<'_>, inbox::DecodeError>,
+    trace: bool,
 ) -> Option<Vec<u8>> {
     progress.level = Some(msg.level);
     let (block, counts) = (&mut progress.block, &mut progress.counts);
@@ -190,14 +204,18 @@ fn handle<H: Runtime>(
         }
         Message::ForUs(contents) => {
             let outcome = tx::decode(contents).map_err(execute::Refusal::from).and_then(|t| {
-                let env = BlockEnv::new(config, block.number(), block_time(progress.timestamp));
+                let mut env = BlockEnv::new(config, block.number(), block_time(progress.timestamp));
+                env.trace_calls = trace;
                 let room = block.outbox_room();
                 execute::apply(host, config, &env, &t, block.gas_used(), room).map(|i| (t, i))
             });
             match outcome {
                 Ok((t, included)) => {
                     counts.transactions += 1;
-                    let Included { receipt, info, outputs, .. } = included;
+                    let Included { receipt, info, outputs, trace: frames, .. } = included;
+                    if trace {
+                        write_trace(host, &t.hash, &frames);
+                    }
                     block.add_outputs(outputs);
                     block.push(t.hash, contents.to_vec(), receipt, info);
                 }
@@ -231,6 +249,16 @@ fn handle<H: Runtime>(
     }
     counts.add(&m);
     completed
+}
+
+/// Keeps a traced transaction's frames where the node reads them.
+fn write_trace<H: Runtime>(host: &mut H, hash: &alloy_primitives::B256, frames: &[TraceFrame]) {
+    let written = crate::system::path(trace::path(hash)).map_err(|e| e.to_string()).and_then(|p| {
+        host.store_write_all(&p, &trace::encode(frames)).map_err(|e| format!("{e:?}"))
+    });
+    if let Err(e) = written {
+        host.write_debug(&format!("zkos: cannot keep the trace of {hash}: {e}\n"));
+    }
 }
 
 /// The block's timestamp: the level's InfoPerLevel predecessor timestamp.

@@ -16,9 +16,27 @@ use evm::interpreter::{
 use evm::standard::State;
 
 use super::{
-    evm::frame::Frame as EvmFrame, guest::call::GuestCall, riscv::frame::RiscvFrame,
+    evm::{frame::Frame as EvmFrame, trace::Vm},
+    guest::call::GuestCall,
+    riscv::frame::RiscvFrame,
     wasm::frame::WasmFrame,
 };
+
+/// Which VM a frame runs in, for the call tracer.
+pub trait FrameVm {
+    /// The frame's VM.
+    fn vm(&self) -> Vm;
+}
+
+impl<ES> FrameVm for AnyFrame<'_, '_, ES> {
+    fn vm(&self) -> Vm {
+        match self {
+            Self::Evm(_) => Vm::Evm,
+            Self::Wasm(_) => Vm::Wasm,
+            Self::Riscv(_) => Vm::Riscv,
+        }
+    }
+}
 
 /// A running frame of any VM.
 pub enum AnyFrame<'e, 'c, ES> {

@@ -30,6 +30,9 @@ pub struct BlockEnv {
     /// The L1 bridge contract (KT1 hash; all zero when there is none), which
     /// issues deposit tickets and receives withdrawals.
     pub ticketer: [u8; 20],
+    /// Whether transactions record their frames (only the `zkos_trace`
+    /// export sets it: see `ee::evm::trace`).
+    pub trace_calls: bool,
 }
 
 impl BlockEnv {
@@ -44,6 +47,7 @@ impl BlockEnv {
             base_fee: config.base_fee_per_gas,
             chain_id: config.chain_id,
             ticketer: config.ticketer,
+            trace_calls: false,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod view;
 
 use std::path::Path;
 
+use alloy_primitives::B256;
 use host::{InboxMessage, RollupMetadata};
 use pvm_runner::{
     EngineKind, LevelOutcome, Runner, RunnerConfig, RunnerError,
@@ -21,6 +22,7 @@ use pvm_runner::{
 };
 
 pub use view::{View, ViewError};
+pub use zkos_kernel::ee::evm::trace::TraceFrame;
 pub use zkos_kernel::simulate::{Request, SimStatus};
 
 /// The most bytes of a transaction one framed external message holds: an
@@ -185,6 +187,27 @@ pub struct Simulated {
 }
 
 impl Chain {
+    /// The frames of transaction `hash`, included by `level`: the level is
+    /// run again through the kernel's `zkos_trace` export on its pre-state
+    /// (rebuilt from the runner's undo records, so for the runner's last
+    /// `UNDO_LEVELS` levels), then thrown away. `None` if the re-run did not
+    /// run the transaction.
+    pub fn trace(
+        &mut self,
+        level: u32,
+        hash: &B256,
+    ) -> Result<Option<Vec<TraceFrame>>, ChainError> {
+        use zkos_kernel::ee::evm::trace;
+        let rerun = self.runner.rerun_level(level, zkos_kernel::TRACE_ENTRY, trace::PREFIX)?;
+        let path = trace::path(hash).into_bytes();
+        let Some((_, bytes)) = rerun.results.into_iter().find(|(p, _)| *p == path) else {
+            return Ok(None);
+        };
+        trace::decode(&bytes)
+            .map(Some)
+            .ok_or_else(|| ChainError::Simulation(format!("the trace of {hash} does not decode")))
+    }
+
     /// Runs `request` through the kernel's simulation entry on a throwaway
     /// copy of the committed state (see the kernel's `simulate` module).
     pub fn simulate(&mut self, request: &Request) -> Result<Simulated, ChainError> {

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod convert;
+pub mod debug;
 pub mod error;
 pub mod eth;
 pub mod limit;
@@ -22,6 +23,7 @@ use tower::Service;
 
 use crate::sequencer::Shared;
 use api::EthApiServer;
+use debug::DebugApiServer;
 use limit::{ClientIp, RateLimit, RateLimiter};
 use pubsub::EthPubSubApiServer;
 
@@ -80,6 +82,9 @@ pub async fn serve(
     let listener = TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     let mut methods = eth::EthRpc::new(Arc::clone(&shared)).into_rpc();
+    methods
+        .merge(debug::DebugRpc::new(Arc::clone(&shared)).into_rpc())
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     methods
         .merge(pubsub::EthPubSub::new(shared).into_rpc())
         .map_err(|e| std::io::Error::other(e.to_string()))?;

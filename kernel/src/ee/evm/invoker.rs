@@ -4,15 +4,25 @@
 //!
 //! Calls and creations go through `enter_substack`/`exit_substack` with an
 //! explicit heap call stack (`transact(.., Some(0), ..)`), never native
-//! recursion; this is also where frames of other VMs will be pushed.
+//! recursion; frames of every VM are pushed here, which is also why the
+//! call tracer ([`super::trace`]) lives here.
 
 use std::cell::RefCell;
 
+use alloy_primitives::{Address, Bytes};
 use evm::{
     Invoker, InvokerControl, InvokerExit,
-    interpreter::{Capture, ExitError, Interpreter, uint::U256},
-    standard::{self, InvokerState, TransactInvoke},
+    interpreter::{
+        Capture, ExitError, ExitException, ExitResult, Interpreter,
+        runtime::{GasState, RuntimeBackend, RuntimeState},
+        trap::{CallCreateTrap, CallScheme, CreateScheme},
+        uint::U256,
+    },
+    standard::{self, InvokerState, TransactArgsCallCreate, TransactInvoke},
 };
+
+use super::trace::{CallKind, TraceFrame, Tracer, Vm};
+use crate::ee::frame::FrameVm;
 
 /// How the transaction's top frame ended, seen before the standard invoker
 /// folds it into a `Result`.
@@ -25,16 +35,38 @@ pub struct Finalized {
     pub retval: Vec<u8>,
 }
 
-/// The standard invoker plus a record of the transaction's end.
+/// The standard invoker plus a record of the transaction's end (and, when
+/// asked, of every frame).
 pub struct ZkInvoker<'c, 'r, R> {
     inner: standard::Invoker<'c, 'r, R>,
     finalized: RefCell<Option<Finalized>>,
+    tracer: Option<RefCell<Tracer>>,
 }
 
 impl<'c, 'r, R> ZkInvoker<'c, 'r, R> {
     /// Wraps the standard invoker over `resolver`.
     pub fn new(resolver: &'r R) -> Self {
-        Self { inner: standard::Invoker::new(resolver), finalized: RefCell::new(None) }
+        Self {
+            inner: standard::Invoker::new(resolver),
+            finalized: RefCell::new(None),
+            tracer: None,
+        }
+    }
+
+    /// The same, recording every frame (see [`super::trace`]).
+    pub fn traced(resolver: &'r R) -> Self {
+        Self { tracer: Some(RefCell::new(Tracer::default())), ..Self::new(resolver) }
+    }
+
+    /// The frames recorded so far (none when not traced).
+    pub fn take_trace(&self) -> Vec<TraceFrame> {
+        self.tracer.as_ref().map(|t| t.take().finish()).unwrap_or_default()
+    }
+
+    fn trace(&self, f: impl FnOnce(&mut Tracer)) {
+        if let Some(t) = &self.tracer {
+            f(&mut t.borrow_mut());
+        }
     }
 
     /// How the transaction ended; `None` when it never started (refused
@@ -44,10 +76,72 @@ impl<'c, 'r, R> ZkInvoker<'c, 'r, R> {
     }
 }
 
+/// A frame's failure as geth's tracers word it.
+fn error_text(result: &ExitResult) -> String {
+    match result {
+        Ok(_) => String::new(),
+        Err(ExitError::Reverted) => "execution reverted".into(),
+        Err(ExitError::Exception(ExitException::OutOfGas)) => "out of gas".into(),
+        Err(e) => format!("{e:?}"),
+    }
+}
+
+fn gas_u64(gas: U256) -> u64 {
+    u64::try_from(gas).unwrap_or(u64::MAX)
+}
+
+fn address(a: evm::interpreter::uint::H160) -> Address {
+    Address::from(a.0)
+}
+
+/// The frame a call or creation trap is about to enter, as far as the trap
+/// tells (`from` is the calling frame's address; the gas and VM are filled
+/// in once the frame is entered).
+fn trap_frame<H: RuntimeBackend>(trap: &CallCreateTrap, from: Address, handler: &H) -> TraceFrame {
+    let (kind, to, value, gas, input) = match trap {
+        CallCreateTrap::Call(c) => {
+            let kind = match c.scheme {
+                CallScheme::Call => CallKind::Call,
+                CallScheme::CallCode => CallKind::CallCode,
+                CallScheme::DelegateCall => CallKind::DelegateCall,
+                CallScheme::StaticCall => CallKind::StaticCall,
+            };
+            let value = c.transfer.as_ref().map_or(U256::ZERO, |t| t.value);
+            (kind, address(c.target), value, gas_u64(c.gas), c.input.clone())
+        }
+        CallCreateTrap::Create(c) => {
+            let kind = match c.scheme {
+                CreateScheme::Legacy { .. } => CallKind::Create,
+                CreateScheme::Create2 { .. } => CallKind::Create2,
+            };
+            (kind, address(c.scheme.address(handler)), c.value, 0, c.code.clone())
+        }
+    };
+    TraceFrame {
+        depth: 0,
+        kind,
+        vm: Vm::None,
+        from,
+        to,
+        value,
+        gas,
+        gas_used: 0,
+        input: Bytes::from(input),
+        output: Bytes::new(),
+        error: String::new(),
+    }
+}
+
 impl<'c, 'r, R, H> Invoker<H> for ZkInvoker<'c, 'r, R>
 where
+    H: RuntimeBackend,
     standard::Invoker<'c, 'r, R>: Invoker<H, TransactInvoke = TransactInvoke<'c>>,
     <standard::Invoker<'c, 'r, R> as Invoker<H>>::State: InvokerState,
+    <standard::Invoker<'c, 'r, R> as Invoker<H>>::TransactArgs: AsRef<standard::TransactArgs<'c>>,
+    <standard::Invoker<'c, 'r, R> as Invoker<H>>::Interpreter:
+        Interpreter<H, Trap = CallCreateTrap> + FrameVm,
+    <<standard::Invoker<'c, 'r, R> as Invoker<H>>::Interpreter as Interpreter<H>>::State:
+        GasState + AsRef<RuntimeState>,
 {
     type State = <standard::Invoker<'c, 'r, R> as Invoker<H>>::State;
     type Interpreter = <standard::Invoker<'c, 'r, R> as Invoker<H>>::Interpreter;
@@ -64,7 +158,40 @@ where
         handler: &mut H,
     ) -> Result<(Self::TransactInvoke, InvokerControl<Self::Interpreter, Self::State>), ExitError>
     {
-        self.inner.new_transact(args, handler)
+        if self.tracer.is_none() {
+            return self.inner.new_transact(args, handler);
+        }
+        let a = args.as_ref();
+        let (kind, to, input) = match &a.call_create {
+            TransactArgsCallCreate::Call { address: to, data } => {
+                (CallKind::Call, address(*to), data.clone())
+            }
+            TransactArgsCallCreate::Create { init_code, salt } => {
+                let kind = if salt.is_some() { CallKind::Create2 } else { CallKind::Create };
+                (kind, Address::ZERO, init_code.clone())
+            }
+        };
+        let mut frame = TraceFrame {
+            depth: 0,
+            kind,
+            vm: Vm::None,
+            from: address(a.caller),
+            to,
+            value: a.value,
+            gas: gas_u64(a.gas_limit),
+            gas_used: 0,
+            input: Bytes::from(input),
+            output: Bytes::new(),
+            error: String::new(),
+        };
+        let started = self.inner.new_transact(args, handler)?;
+        if let (_, InvokerControl::Enter(machine)) = &started {
+            frame.vm = machine.vm();
+            // The callee, or the contract being created.
+            frame.to = address(AsRef::<RuntimeState>::as_ref(machine.state()).context.address);
+        }
+        self.trace(|t| t.enter(frame));
+        Ok(started)
     }
 
     fn finalize_transact(
@@ -78,6 +205,10 @@ where
             _ => U256::ZERO,
         };
         let retval = exit.retval.clone();
+        self.trace(|t| {
+            let left = exit.substate.as_ref().map(|s| gas_u64(s.gas()));
+            t.exit(&retval, error_text(&exit.result), left);
+        });
         *self.finalized.borrow_mut() = Some(Finalized { gas_left_on_revert, retval });
         self.inner.finalize_transact(invoke, exit, handler)
     }
@@ -93,7 +224,28 @@ where
         Result<(Self::SubstackInvoke, InvokerControl<Self::Interpreter, Self::State>), ExitError>,
         Self::Interrupt,
     > {
-        self.inner.enter_substack(trap, machine, handler, depth)
+        if self.tracer.is_none() {
+            return self.inner.enter_substack(trap, machine, handler, depth);
+        }
+        let from = address(AsRef::<RuntimeState>::as_ref(machine.state()).context.address);
+        let mut frame = trap_frame(&trap, from, handler);
+        let entered = self.inner.enter_substack(trap, machine, handler, depth);
+        match &entered {
+            Capture::Exit(Ok((_, InvokerControl::Enter(callee)))) => {
+                frame.vm = callee.vm();
+                frame.gas = gas_u64(callee.state().gas());
+                self.trace(|t| t.enter(frame));
+            }
+            // A precompile, a system contract or an account without code:
+            // the call stack hands this exit to `exit_substack` at once.
+            Capture::Exit(Ok((_, InvokerControl::DirectExit(_)))) => self.trace(|t| t.enter(frame)),
+            Capture::Exit(Err(e)) => self.trace(|t| {
+                t.enter(frame);
+                t.exit(&[], error_text(&Err(e.clone())), None);
+            }),
+            Capture::Trap(_) => {}
+        }
+        entered
     }
 
     fn exit_substack(
@@ -103,6 +255,10 @@ where
         parent: &mut Self::Interpreter,
         handler: &mut H,
     ) -> Result<(), ExitError> {
+        self.trace(|t| {
+            let left = exit.substate.as_ref().map(|s| gas_u64(s.gas()));
+            t.exit(&exit.retval, error_text(&exit.result), left);
+        });
         self.inner.exit_substack(trap_data, exit, parent, handler)
     }
 }

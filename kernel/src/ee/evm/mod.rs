@@ -7,6 +7,8 @@
 //!   the system's.
 //! - [`invoker`]: Ethereum's transaction, call and create rules (the
 //!   crate's standard invoker) on an explicit heap call stack.
+//! - [`trace`]: the frames of a transaction, across VMs, when a trace is
+//!   asked for (`debug_traceTransaction`).
 //!
 //! Fees follow the standard invoker: the sender pays `gas_limit × price` up
 //! front, gets the unused gas back, and the coinbase gets `gas_used ×
@@ -18,6 +20,7 @@ pub mod frame;
 pub mod invoker;
 pub mod jumpdest;
 pub mod resolver;
+pub mod trace;
 
 use alloy_primitives::{Address, B256, U256};
 use evm::{
@@ -94,6 +97,9 @@ pub struct Outcome {
     pub output: Vec<u8>,
     /// The created contract, for a successful creation.
     pub created: Option<Address>,
+    /// Its frames, when the block traces calls (empty otherwise); the
+    /// first is the transaction's own, with its gas limit and gas used.
+    pub trace: Vec<trace::TraceFrame>,
 }
 
 /// Why [`transact`] did not produce an outcome; the world then holds
@@ -119,7 +125,8 @@ pub fn transact<H: Runtime>(
 ) -> Result<Outcome, EvmError> {
     let etable = Chained(GasometerEtable::new(), ExecutionEtable::new());
     let resolver = ZkResolver::new(&etable);
-    let invoker = ZkInvoker::new(&resolver);
+    let invoker =
+        if env.trace_calls { ZkInvoker::traced(&resolver) } else { ZkInvoker::new(&resolver) };
     let call_create = match msg.to {
         Some(to) => TransactArgsCallCreate::Call { address: h160(to), data: msg.data.to_vec() },
         None => TransactArgsCallCreate::Create { init_code: msg.data.to_vec(), salt: None },
@@ -154,9 +161,10 @@ pub fn transact<H: Runtime>(
         let why = result.err().map_or_else(|| "unknown".into(), |e| format!("{e:?}"));
         return Err(EvmError::NotStarted(why));
     };
+    let mut frames = invoker.take_trace();
     let gas_used_from_left =
         |left: U256| msg.gas_limit.saturating_sub(u64::try_from(left).unwrap_or(u64::MAX));
-    Ok(match result {
+    let mut outcome = match result {
         Ok(value) => {
             let gas_used = u64::try_from(value.used_gas).unwrap_or(msg.gas_limit);
             let (created, output) = match value.call_create {
@@ -165,19 +173,29 @@ pub fn transact<H: Runtime>(
                     (Some(address(a)), Vec::new())
                 }
             };
-            Outcome { status: Status::Success, gas_used, output, created }
+            Outcome { status: Status::Success, gas_used, output, created, trace: Vec::new() }
         }
         Err(ExitError::Reverted) => Outcome {
             status: Status::Reverted,
             gas_used: gas_used_from_left(finalized.gas_left_on_revert),
             output: finalized.retval,
             created: None,
+            trace: Vec::new(),
         },
         Err(e) => Outcome {
             status: Status::Failed(format!("{e:?}")),
             gas_used: msg.gas_limit,
             output: Vec::new(),
             created: None,
+            trace: Vec::new(),
         },
-    })
+    };
+    // The transaction's frame counts what the receipt does: its gas limit
+    // and all the gas it used, intrinsic gas and refund included.
+    if let Some(top) = frames.first_mut() {
+        top.gas = msg.gas_limit;
+        top.gas_used = outcome.gas_used;
+    }
+    outcome.trace = frames;
+    Ok(outcome)
 }

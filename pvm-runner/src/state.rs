@@ -73,6 +73,17 @@ impl Undo {
         Ok(())
     }
 
+    /// What `path` held before the level, if the level touched it: the
+    /// first subtree (in the order they were rewritten) that covers it
+    /// recorded the stored state before any of the level's rewrites.
+    pub fn value_before(&self, path: &[u8]) -> Option<Option<Vec<u8>>> {
+        let covers = |prefix: &[u8]| {
+            path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
+        };
+        let (_, values) = self.subtrees.iter().find(|(prefix, _)| covers(prefix))?;
+        Some(values.iter().find(|(p, _)| p == path).map(|(_, v)| v.clone()))
+    }
+
     /// As a list of tagged byte strings: `P` prefix, then `K` path and `V`
     /// value for each value below it (stored with the inbox's list encoding).
     fn encode(&self) -> Vec<u8> {
@@ -145,6 +156,10 @@ pub enum StateError {
     /// Stored data does not decode, or its root does not match.
     #[error("state is corrupt: {0}")]
     Corrupt(String),
+    /// The undo record of a level is not kept (it is older than the last
+    /// [`UNDO_LEVELS`], or the state predates undo records).
+    #[error("the undo record of level {0} is not kept")]
+    NotKept(u32),
 }
 
 macro_rules! from_redb {
@@ -253,6 +268,35 @@ impl Snapshot {
         decode_messages(v.value())
             .map(Some)
             .ok_or_else(|| StateError::Corrupt(format!("inbox {level}")))
+    }
+
+    /// What `level` overwrote, if it is one of the last [`UNDO_LEVELS`].
+    pub fn undo(&self, level: u32) -> Result<Option<Undo>, StateError> {
+        let table = match self.tx.open_table(UNDO) {
+            Ok(t) => t,
+            // A state written before undo records were kept.
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(v) = table.get(level)? else { return Ok(None) };
+        Undo::decode(v.value())
+            .map(Some)
+            .ok_or_else(|| StateError::Corrupt(format!("undo of level {level}")))
+    }
+
+    /// The durable-storage value at `path` as it was before `level` ran
+    /// (after `level - 1`): the value the first level from `level` on that
+    /// touched `path` overwrote, or the current one if none did. Fails with
+    /// [`StateError::NotKept`] when a level in between has no undo record
+    /// (older than the last [`UNDO_LEVELS`]).
+    pub fn durable_before(&self, path: &[u8], level: u32) -> Result<Option<Vec<u8>>, StateError> {
+        for l in level..self.next_level()? {
+            let undo = self.undo(l)?.ok_or(StateError::NotKept(l))?;
+            if let Some(before) = undo.value_before(path) {
+                return Ok(before);
+            }
+        }
+        self.durable(path)
     }
 }
 
@@ -412,17 +456,7 @@ impl State {
 
     /// What `level` overwrote, if it is one of the last [`UNDO_LEVELS`].
     pub fn undo(&self, level: u32) -> Result<Option<Undo>, StateError> {
-        let tx = self.db.begin_read()?;
-        let table = match tx.open_table(UNDO) {
-            Ok(t) => t,
-            // A state written before undo records were kept.
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let Some(v) = table.get(level)? else { return Ok(None) };
-        Undo::decode(v.value())
-            .map(Some)
-            .ok_or_else(|| StateError::Corrupt(format!("undo of level {level}")))
+        self.snapshot()?.undo(level)
     }
 
     /// The witness of `level`, if the run that committed it recorded one.
@@ -556,6 +590,13 @@ mod tests {
             vec![(b"/a/b".to_vec(), b"1".to_vec()), (b"/a/c".to_vec(), b"2".to_vec())]
         );
         assert_eq!(state.undo(2).unwrap(), None);
+        // Reads before level 1 see the origination storage; before level 2, the current one.
+        let snap = state.snapshot().unwrap();
+        assert_eq!(snap.durable_before(b"/a/b", 1).unwrap(), Some(b"1".to_vec()));
+        assert_eq!(snap.durable_before(b"/z", 1).unwrap(), None, "written by level 1");
+        assert_eq!(snap.durable_before(b"/z", 2).unwrap(), Some(b"3".to_vec()));
+        assert_eq!(snap.durable_before(b"/m/c", 1).unwrap(), None, "moved there by level 1");
+        assert_eq!(snap.durable_before(b"/a/bb", 1).unwrap(), None, "/a/b does not cover /a/bb");
     }
 
     #[test]

@@ -46,20 +46,36 @@ pub struct Included {
     pub envelope: TxEnvelope,
 }
 
-/// One consistent view of the committed chain.
+/// One consistent view of the committed chain: as the last level left it,
+/// or as it was before an earlier level (for reads at past blocks).
 pub struct View {
     snapshot: Snapshot,
+    before: Option<u32>,
 }
 
 impl View {
     /// A view over `snapshot`.
     pub fn new(snapshot: Snapshot) -> Self {
-        Self { snapshot }
+        Self { snapshot, before: None }
+    }
+
+    /// A view of storage as it was before `level` ran, through the state's
+    /// undo records (the caller has checked they reach that far).
+    pub fn before_level(snapshot: Snapshot, level: u32) -> Self {
+        Self { snapshot, before: Some(level) }
+    }
+
+    /// The snapshot, given back.
+    pub fn into_snapshot(self) -> Snapshot {
+        self.snapshot
     }
 
     /// The raw value at `path`.
     pub fn get(&self, path: &str) -> Result<Option<Vec<u8>>, ViewError> {
-        Ok(self.snapshot.durable(path.as_bytes())?)
+        Ok(match self.before {
+            Some(level) => self.snapshot.durable_before(path.as_bytes(), level)?,
+            None => self.snapshot.durable(path.as_bytes())?,
+        })
     }
 
     /// The snapshot, for what the layout does not cover (levels, outboxes).

@@ -16,6 +16,8 @@ use super::{
     error::{internal, invalid_params, reverted, server},
     zkos::{OutboxMessage, StateRoot},
 };
+use pvm_runner::state::UNDO_LEVELS;
+
 use crate::{
     admit::admit,
     chain::{Request, SimStatus, Simulated, View},
@@ -67,29 +69,66 @@ fn number_of(view: &View, tag: BlockNumberOrTag) -> RpcResult<u64> {
     }
 }
 
-/// Refuses a state read at any block but the latest: the layout keeps one
-/// state, the current one.
-fn at_latest(view: &View, block: Option<BlockId>) -> RpcResult<()> {
+/// The block `block` names (the latest when none).
+fn asked_block(view: &View, block: Option<BlockId>) -> RpcResult<u64> {
     let head = latest(view)?;
     let asked = match block {
-        None => return Ok(()),
+        None => head,
         Some(BlockId::Number(tag)) => number_of(view, tag)?,
         Some(BlockId::Hash(h)) => view
             .block_number(&h.block_hash)
             .map_err(internal)?
             .ok_or_else(|| server(format!("block {} not found", h.block_hash)))?,
     };
-    match asked {
+    if asked > head {
+        return Err(server(format!("block {asked} not found: the latest is {head}")));
+    }
+    Ok(asked)
+}
+
+/// Refuses a simulation at any block but the latest: `eth_call` runs the
+/// kernel on the runner's current state.
+fn at_latest(view: &View, block: Option<BlockId>) -> RpcResult<()> {
+    let head = latest(view)?;
+    match asked_block(view, block)? {
         n if n == head => Ok(()),
-        n if n > head => Err(server(format!("block {n} not found: the latest is {head}"))),
         n => Err(server(format!(
-            "the state at block {n} is not kept: the oldest (and only) readable state is \
-             the latest block, {head}"
+            "calls run on the latest block's state only ({head}), not on block {n}"
         ))),
     }
 }
 
 impl EthRpc {
+    /// The view to read account state at `block` from: the latest state, or
+    /// an older block's, read through the runner's undo records (block `n`
+    /// is sealed by level `n + 1`, so its state is what level `n + 2`
+    /// found). Blocks older than those records reach are refused with the
+    /// oldest readable one.
+    fn state_at(&self, block: Option<BlockId>) -> RpcResult<View> {
+        let view = self.view()?;
+        let asked = asked_block(&view, block)?;
+        if asked == latest(&view)? {
+            return Ok(view);
+        }
+        let next = view.next_level().map_err(internal)?;
+        let oldest_level = next.saturating_sub(UNDO_LEVELS).max(1);
+        let oldest = u64::from(oldest_level.saturating_sub(2));
+        let before = u32::try_from(asked + 2).map_err(|_| internal("block past any level"))?;
+        let not_kept = || {
+            server(format!(
+                "the state at block {asked} is not kept: the oldest readable block is {oldest}"
+            ))
+        };
+        if before < oldest_level {
+            return Err(not_kept());
+        }
+        // A state written before undo records were kept has none to read.
+        if view.snapshot().undo(before).map_err(internal)?.is_none() {
+            return Err(not_kept());
+        }
+        Ok(View::before_level(view.into_snapshot(), before))
+    }
+
     /// `request` as the kernel's simulation request, with gas `gas`.
     fn sim_request(&self, r: &TransactionRequest, gas: u64) -> Request {
         Request {
@@ -194,15 +233,13 @@ impl EthApiServer for EthRpc {
     }
 
     fn balance(&self, address: Address, block: Option<BlockId>) -> RpcResult<U256> {
-        let view = self.view()?;
-        at_latest(&view, block)?;
+        let view = self.state_at(block)?;
         view.balance(&address).map_err(internal)
     }
 
     fn transaction_count(&self, address: Address, block: Option<BlockId>) -> RpcResult<U64> {
-        let view = self.view()?;
         let pending = matches!(block, Some(BlockId::Number(BlockNumberOrTag::Pending)));
-        at_latest(&view, block)?;
+        let view = self.state_at(block)?;
         let committed = view.nonce(&address).map_err(internal)?;
         Ok(U64::from(match pending {
             true => self.shared.pool().pending_nonce(&address, committed),
@@ -211,14 +248,12 @@ impl EthApiServer for EthRpc {
     }
 
     fn code(&self, address: Address, block: Option<BlockId>) -> RpcResult<Bytes> {
-        let view = self.view()?;
-        at_latest(&view, block)?;
+        let view = self.state_at(block)?;
         view.code(&address).map(Bytes::from).map_err(internal)
     }
 
     fn storage_at(&self, address: Address, slot: U256, block: Option<BlockId>) -> RpcResult<B256> {
-        let view = self.view()?;
-        at_latest(&view, block)?;
+        let view = self.state_at(block)?;
         view.storage(&address, &slot).map(B256::from).map_err(internal)
     }
 

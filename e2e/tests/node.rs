@@ -222,6 +222,10 @@ async fn a_transfer_sent_over_json_rpc_is_sealed_read_back_and_replayed() {
         level += 1;
     }
     assert!(level >= 4, "block 0's level and the transfers' levels were replayed");
+    // The simulator eth_call runs on was brought along level by level to
+    // the chain's storage, value for value.
+    let simulated = node.shared.simulator.lock().unwrap().durable().values();
+    assert_eq!(simulated, node.shared.chain.lock().unwrap().runner().durable().values());
     node.stop().await;
 }
 

@@ -74,6 +74,7 @@ impl Node {
             rollup: chain.rollup(),
             pool: Mutex::new(Mempool::new(config.pool)),
             transfers: Mutex::new(Vec::new()),
+            simulator: Mutex::new(chain.simulator()?),
             chain: Mutex::new(chain),
             arrived: Notify::new(),
             heads,

@@ -9,11 +9,11 @@ use std::{
 
 use host::InboxMessage;
 use layout::ChainConfig;
-use pvm_runner::state::StateReader;
+use pvm_runner::{Runner, state::StateReader};
 use tokio::sync::{Notify, broadcast};
 
 use crate::{
-    chain::{Chain, ChainError, Request, Sealed, Simulated, View, now},
+    chain::{self, Chain, ChainError, Request, Sealed, Simulated, View, now},
     mempool::Mempool,
 };
 
@@ -44,6 +44,10 @@ pub struct Shared {
     pub transfers: Mutex<Vec<InboxMessage>>,
     /// The only writer of the chain.
     pub chain: Mutex<Chain>,
+    /// A copy of the chain's runner that `eth_call` and `eth_estimateGas`
+    /// run on, brought up to date after each sealed level, so calls never
+    /// wait for a level being sealed.
+    pub simulator: Mutex<Runner>,
     /// Woken when something waits to be sealed.
     pub arrived: Notify,
     /// The number of each block sealed.
@@ -63,9 +67,26 @@ impl Shared {
     }
 
     /// Runs `request` through the kernel's simulation entry on a throwaway
-    /// copy of the committed state (waits for a level being sealed).
+    /// copy of the last sealed level's state (the simulator's).
     pub fn simulate(&self, request: &Request) -> Result<Simulated, ChainError> {
-        self.chain.lock().unwrap_or_else(PoisonError::into_inner).simulate(request)
+        // A level is committed (and readers see it) a moment before the
+        // sealer hands its writes to the simulator: a call that comes in
+        // between waits for them, so it never sees less than a receipt did.
+        let committed = self.reader.snapshot()?.next_level()?;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let mut simulator = self.simulator.lock().unwrap_or_else(PoisonError::into_inner);
+            if simulator.next_level() >= committed {
+                return chain::simulate(&mut simulator, request);
+            }
+            drop(simulator);
+            if std::time::Instant::now() > deadline {
+                return Err(ChainError::Simulation(format!(
+                    "the simulator did not reach level {committed} (the sequencer stopped?)"
+                )));
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
     }
 
     /// Queues an L1 transfer for the next level.
@@ -92,7 +113,17 @@ impl Shared {
         let raws: Vec<Vec<u8>> = batch.into_iter().map(|p| p.raw).collect();
         let sealed = {
             let mut chain = self.chain.lock().unwrap_or_else(PoisonError::into_inner);
-            chain.seal(&raws, &transfers, now())?
+            let sealed = chain.seal(&raws, &transfers, now())?;
+            // The simulator takes the level's writes if it stood just
+            // before it; otherwise (a level sealed past `seal_once`, through
+            // `Chain::seal`) it is copied again.
+            let mut simulator = self.simulator.lock().unwrap_or_else(PoisonError::into_inner);
+            if simulator.next_level() == sealed.level {
+                simulator.apply_level(&sealed.outcome.written)?;
+            } else {
+                *simulator = chain.simulator()?;
+            }
+            sealed
         };
         let view = self.view()?;
         self.pool().prune(|s| view.nonce(s).unwrap_or(0));

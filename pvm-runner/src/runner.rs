@@ -23,7 +23,7 @@ use crate::{
     engine::{Engine, EngineKind},
     genesis::{Genesis, GenesisError},
     kernel::{Kernel, KernelError},
-    state::{LevelCommit, LevelRecord, State, StateError},
+    state::{LevelCommit, LevelRecord, Rewrite, State, StateError},
 };
 
 pub use pvm::level::UPGRADE_ERROR_PATH;
@@ -130,6 +130,10 @@ pub struct LevelOutcome {
     pub witness: Option<Vec<u8>>,
     /// Why the witness was asked for and not recorded.
     pub witness_error: Option<WitnessError>,
+    /// What the level wrote to durable storage (every subtree it touched,
+    /// with its new values): applied to a copy of the storage before the
+    /// level ([`Runner::apply_level`]), it brings the copy up to date.
+    pub written: Rewrite,
 }
 
 /// A rollup being run.
@@ -271,7 +275,7 @@ impl Runner {
             ticks: report.ticks_per_run(),
             failures: report.failures(),
         };
-        self.state.commit_level(
+        let written = self.state.commit_level(
             &mut self.host.durable,
             &LevelCommit {
                 record: &record,
@@ -291,7 +295,30 @@ impl Runner {
             refused_upgrades,
             witness,
             witness_error,
+            written,
         })
+    }
+
+    /// An in-memory runner over a copy of this one's storage, to simulate
+    /// calls beside it: a node keeps one for `eth_call`, so calls never wait
+    /// for a level being sealed, and brings it up to date with each level's
+    /// [`LevelOutcome::written`] ([`Runner::apply_level`]).
+    pub fn simulator(&self) -> Result<Runner, RunnerError> {
+        let mut copy = Runner::open(None, self.config)?;
+        copy.host = Host::new(self.host.durable.clone(), self.host.metadata);
+        copy.next_level = self.next_level;
+        copy.originated = self.originated;
+        Ok(copy)
+    }
+
+    /// Brings a [`Runner::simulator`] copy past one more level of the
+    /// runner it copies (nothing is committed: the copy's own state is in
+    /// memory and unused).
+    pub fn apply_level(&mut self, written: &Rewrite) -> Result<(), RunnerError> {
+        written.apply(&mut self.host.durable)?;
+        self.host.durable.take_touched();
+        self.next_level += 1;
+        Ok(())
     }
 
     /// Calls the kernel's export `entry` once on a throwaway copy of the
@@ -410,7 +437,7 @@ impl Runner {
         &mut self,
         level: u32,
         messages: Vec<Vec<u8>>,
-        undos: Vec<crate::state::Undo>,
+        undos: Vec<Rewrite>,
         pre_root: Option<Vec<u8>>,
         entry: &'static str,
         results: Path<'_>,

@@ -10,7 +10,7 @@
 //! | `outbox` | (level, index) (u32, u32) | message |
 //! | `inbox` | level (u32) | the level's messages: u32 BE count, then (u32 BE length ‖ bytes)* |
 //! | `witness` | level (u32) | the level's witness (`host::witness`), when the run recorded one |
-//! | `undo` | level (u32) | what the level overwrote: for each subtree it touched, the values that subtree held before (see [`Undo`]); kept for the last [`UNDO_LEVELS`] levels |
+//! | `undo` | level (u32) | what the level overwrote: for each subtree it touched, the values that subtree held before (see [`Rewrite`]); kept for the last [`UNDO_LEVELS`] levels |
 //!
 //! A level's durable changes, its outbox, its inbox, its record and the new
 //! `next_level` and `root` are written in one redb write transaction, which is
@@ -36,26 +36,30 @@ const INBOX: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("inbox");
 const WITNESS: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("witness");
 const UNDO: TableDefinition<'_, u32, &[u8]> = TableDefinition::new("undo");
 
-/// How many recent levels keep their [`Undo`]: the pre-state of any of them
+/// How many recent levels keep their [`Rewrite`]: the pre-state of any of them
 /// can be rebuilt (a node traces their transactions). Older ones are
 /// dropped as levels are committed.
 pub const UNDO_LEVELS: u32 = 1024;
 
-/// What one level overwrote in durable storage: for each subtree it touched
-/// (by its prefix), every value the subtree held before the level. Applied
-/// from the latest level down ([`Undo::apply`]), these rebuild the storage
-/// as it was before any of the last [`UNDO_LEVELS`] levels.
+/// Subtrees of durable storage and every value each holds, in the order a
+/// level rewrote them. A level's *undo record* holds what those subtrees
+/// held before it: applied from the latest level down ([`Rewrite::apply`]),
+/// undo records rebuild the storage as it was before any of the last
+/// [`UNDO_LEVELS`] levels. What a level wrote (its [`LevelCommit`]'s
+/// answer) is the same shape with the values after it: applied to a copy of
+/// the storage before the level, it brings the copy to the level's end.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Undo {
-    /// (prefix, the (path, value) pairs at or below it before the level).
+pub struct Rewrite {
+    /// (prefix, the (path, value) pairs at or below it).
     pub subtrees: Vec<(Vec<u8>, Values)>,
 }
 
 /// (path, value) pairs of durable storage.
 pub type Values = Vec<(Vec<u8>, Vec<u8>)>;
 
-impl Undo {
-    /// Puts every touched subtree back as it was before the level.
+impl Rewrite {
+    /// Puts every subtree in place as recorded (an undo record: as it was
+    /// before the level).
     pub fn apply(&self, durable: &mut Durable) -> Result<(), StateError> {
         fn path(p: &[u8]) -> Result<Path<'_>, StateError> {
             Path::new(p).map_err(|e| StateError::Corrupt(format!("undo path: {e}")))
@@ -100,7 +104,7 @@ impl Undo {
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let mut undo = Undo::default();
+        let mut undo = Rewrite::default();
         let mut key = None;
         for item in decode_messages(bytes)? {
             let (&tag, rest) = item.split_first()?;
@@ -271,7 +275,7 @@ impl Snapshot {
     }
 
     /// What `level` overwrote, if it is one of the last [`UNDO_LEVELS`].
-    pub fn undo(&self, level: u32) -> Result<Option<Undo>, StateError> {
+    pub fn undo(&self, level: u32) -> Result<Option<Rewrite>, StateError> {
         let table = match self.tx.open_table(UNDO) {
             Ok(t) => t,
             // A state written before undo records were kept.
@@ -279,7 +283,7 @@ impl Snapshot {
             Err(e) => return Err(e.into()),
         };
         let Some(v) = table.get(level)? else { return Ok(None) };
-        Undo::decode(v.value())
+        Rewrite::decode(v.value())
             .map(Some)
             .ok_or_else(|| StateError::Corrupt(format!("undo of level {level}")))
     }
@@ -396,16 +400,19 @@ impl State {
         Ok(())
     }
 
-    /// Writes one level atomically.
+    /// Writes one level atomically; answers what it wrote to durable
+    /// storage (the subtrees the level touched, with their new values).
     pub fn commit_level(
         &self,
         durable: &mut Durable,
         c: &LevelCommit<'_>,
-    ) -> Result<(), StateError> {
+    ) -> Result<Rewrite, StateError> {
         let level = c.record.level;
         let tx = self.db.begin_write()?;
+        let rewritten;
         {
-            let undo = write_durable(&mut tx.open_table(DURABLE)?, durable)?;
+            let (undo, written) = write_durable(&mut tx.open_table(DURABLE)?, durable)?;
+            rewritten = written;
             let mut undos = tx.open_table(UNDO)?;
             undos.insert(level, undo.encode().as_slice())?;
             if let Some(old) = level.checked_sub(UNDO_LEVELS) {
@@ -427,7 +434,7 @@ impl State {
             meta.insert(ROOT, c.root.as_slice())?;
         }
         tx.commit()?;
-        Ok(())
+        Ok(rewritten)
     }
 
     /// The record of `level`, if committed.
@@ -455,7 +462,7 @@ impl State {
     }
 
     /// What `level` overwrote, if it is one of the last [`UNDO_LEVELS`].
-    pub fn undo(&self, level: u32) -> Result<Option<Undo>, StateError> {
+    pub fn undo(&self, level: u32) -> Result<Option<Rewrite>, StateError> {
         self.snapshot()?.undo(level)
     }
 
@@ -467,12 +474,13 @@ impl State {
 }
 
 /// Rewrites every touched subtree of `durable` into `table`; answers what
-/// those subtrees held before.
+/// those subtrees held before and what they hold now.
 fn write_durable(
     table: &mut redb::Table<'_, &[u8], &[u8]>,
     durable: &mut Durable,
-) -> Result<Undo, StateError> {
-    let mut undo = Undo::default();
+) -> Result<(Rewrite, Rewrite), StateError> {
+    let mut undo = Rewrite::default();
+    let mut written = Rewrite::default();
     for prefix in durable.take_touched() {
         // Keys strictly below `prefix` lie in [prefix + "/", prefix + "0"):
         // '0' is the byte after '/'.
@@ -492,14 +500,17 @@ fn write_durable(
         let path =
             Path::new(&prefix).map_err(|e| StateError::Corrupt(format!("touched path: {e}")))?;
         let mut result = Ok(());
+        let mut now = Vec::new();
         durable.for_each_value(Some(path), &mut |p, v| {
             if result.is_ok() {
                 result = table.insert(p, v).map(|_| ());
+                now.push((p.to_vec(), v.to_vec()));
             }
         });
         result?;
+        written.subtrees.push((prefix, now));
     }
-    Ok(undo)
+    Ok((undo, written))
 }
 
 fn encode_messages(messages: &[Vec<u8>]) -> Vec<u8> {
@@ -582,7 +593,7 @@ mod tests {
         assert_eq!(state.witness(2).unwrap(), None);
         // The level's undo rebuilds the origination storage.
         let undo = state.undo(1).unwrap().unwrap();
-        assert_eq!(Undo::decode(&undo.encode()), Some(undo.clone()));
+        assert_eq!(Rewrite::decode(&undo.encode()), Some(undo.clone()));
         let mut before = loaded.durable;
         undo.apply(&mut before).unwrap();
         assert_eq!(
@@ -601,19 +612,19 @@ mod tests {
 
     #[test]
     fn undo_records_decode_only_when_well_formed() {
-        let undo = Undo { subtrees: vec![(b"/a".to_vec(), vec![(b"/a/x".to_vec(), vec![])])] };
-        assert_eq!(Undo::decode(&undo.encode()), Some(undo));
+        let undo = Rewrite { subtrees: vec![(b"/a".to_vec(), vec![(b"/a/x".to_vec(), vec![])])] };
+        assert_eq!(Rewrite::decode(&undo.encode()), Some(undo));
         assert_eq!(
-            Undo::decode(&encode_messages(&[b"K/a".to_vec()])),
+            Rewrite::decode(&encode_messages(&[b"K/a".to_vec()])),
             None,
             "a key without a prefix"
         );
         assert_eq!(
-            Undo::decode(&encode_messages(&[b"P/a".to_vec(), b"K/a/x".to_vec()])),
+            Rewrite::decode(&encode_messages(&[b"P/a".to_vec(), b"K/a/x".to_vec()])),
             None,
             "a key without a value"
         );
-        assert_eq!(Undo::decode(&encode_messages(&[b"X".to_vec()])), None);
+        assert_eq!(Rewrite::decode(&encode_messages(&[b"X".to_vec()])), None);
     }
 
     #[test]

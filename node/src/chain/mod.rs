@@ -208,42 +208,44 @@ impl Chain {
             .ok_or_else(|| ChainError::Simulation(format!("the trace of {hash} does not decode")))
     }
 
-    /// Runs `request` through the kernel's simulation entry on a throwaway
-    /// copy of the committed state (see the kernel's `simulate` module).
-    pub fn simulate(&mut self, request: &Request) -> Result<Simulated, ChainError> {
-        let sim = self.runner.simulate(
-            zkos_kernel::simulate::ENTRY,
-            zkos_kernel::simulate::REQUEST_PATH,
-            request.encode(),
-            zkos_kernel::simulate::RESULT_PATH,
-        )?;
-        let why = |what: String| {
-            let debug = String::from_utf8_lossy(&sim.debug).trim().to_owned();
-            ChainError::Simulation(if debug.is_empty() {
-                what
-            } else {
-                format!("{what} ({debug})")
-            })
-        };
-        if let Some(f) = &sim.failure {
-            return Err(why(format!("the kernel's simulation failed: {f}")));
-        }
-        let result =
-            sim.result.as_deref().ok_or_else(|| why("the kernel wrote no result".into()))?;
-        let Some((&status, rest)) = result.split_first() else {
-            return Err(why("an empty result".into()));
-        };
-        let (gas, data) =
-            rest.split_first_chunk::<8>().ok_or_else(|| why("a short result".into()))?;
-        let status = match status {
-            0 => SimStatus::Success,
-            1 => SimStatus::Reverted,
-            2 => SimStatus::Failed,
-            3 => SimStatus::NotRun,
-            s => return Err(why(format!("result status {s}"))),
-        };
-        Ok(Simulated { status, gas_used: u64::from_be_bytes(*gas), data: data.to_vec() })
+    /// An in-memory copy of the chain's runner for simulations, kept up to
+    /// date with [`Runner::apply_level`] and each sealed level's writes.
+    pub fn simulator(&self) -> Result<Runner, ChainError> {
+        Ok(self.runner.simulator()?)
     }
+}
+
+/// Runs `request` through the kernel's simulation entry on a throwaway copy
+/// of `runner`'s state (see the kernel's `simulate` module): the node's
+/// simulator, a copy of the chain's runner, so a call never waits for a
+/// level being sealed.
+pub fn simulate(runner: &mut Runner, request: &Request) -> Result<Simulated, ChainError> {
+    let sim = runner.simulate(
+        zkos_kernel::simulate::ENTRY,
+        zkos_kernel::simulate::REQUEST_PATH,
+        request.encode(),
+        zkos_kernel::simulate::RESULT_PATH,
+    )?;
+    let why = |what: String| {
+        let debug = String::from_utf8_lossy(&sim.debug).trim().to_owned();
+        ChainError::Simulation(if debug.is_empty() { what } else { format!("{what} ({debug})") })
+    };
+    if let Some(f) = &sim.failure {
+        return Err(why(format!("the kernel's simulation failed: {f}")));
+    }
+    let result = sim.result.as_deref().ok_or_else(|| why("the kernel wrote no result".into()))?;
+    let Some((&status, rest)) = result.split_first() else {
+        return Err(why("an empty result".into()));
+    };
+    let (gas, data) = rest.split_first_chunk::<8>().ok_or_else(|| why("a short result".into()))?;
+    let status = match status {
+        0 => SimStatus::Success,
+        1 => SimStatus::Reverted,
+        2 => SimStatus::Failed,
+        3 => SimStatus::NotRun,
+        s => return Err(why(format!("result status {s}"))),
+    };
+    Ok(Simulated { status, gas_used: u64::from_be_bytes(*gas), data: data.to_vec() })
 }
 
 /// `tx` as the external messages that carry it to `rollup`: one framed

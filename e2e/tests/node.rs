@@ -771,3 +771,34 @@ async fn debug_trace_transaction_shows_calls_across_vms_from_the_kernel() {
     assert!(refused(&c, "debug_traceTransaction", unknown).await.contains("not found"));
     node.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_and_traces_past_the_undo_records_name_the_oldest_that_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, c) = start(dir.path()).await;
+    let alice = Wallet::from_seed(1);
+    let bob = Address::repeat_byte(0xb0);
+    let tx = alice.sign_1559(CHAIN_ID, &Call::transfer(bob, 5), 0, 2 * GWEI, 0, 21_000);
+    let h = call(&c, "eth_sendRawTransaction", rpc_params![hex(&tx)]).await;
+    assert_eq!(receipt(&c, h.as_str().unwrap()).await["blockNumber"], "0x1");
+    // Empty levels past the undo records' reach (sealed directly: nothing waits).
+    {
+        let mut chain = node.shared.chain.lock().unwrap();
+        for _ in 0..pvm_runner::state::UNDO_LEVELS + 2 {
+            chain.seal(&[], &[], zkos_node::chain::now()).unwrap();
+        }
+    }
+    let head = quantity(&call(&c, "eth_blockNumber", rpc_params![]).await);
+    // Block n's state is what level n + 2 found; undo records reach back
+    // to level head + 2 - 1024.
+    let oldest = head - u128::from(pvm_runner::state::UNDO_LEVELS);
+    let old = refused(&c, "eth_getBalance", rpc_params![bob, "0x1"]).await;
+    assert!(old.contains(&format!("the oldest readable block is {oldest}")), "{old}");
+    let at = |n: u128| rpc_params![bob, format!("{n:#x}")];
+    assert_eq!(quantity(&call(&c, "eth_getBalance", at(oldest)).await), 5);
+    assert!(refused(&c, "eth_getBalance", at(oldest - 1)).await.contains("not kept"));
+    let traced = rpc_params![h.clone(), serde_json::json!({"tracer": "callTracer"})];
+    let refused_trace = refused(&c, "debug_traceTransaction", traced).await;
+    assert!(refused_trace.contains("cannot be re-run"), "{refused_trace}");
+    node.stop().await;
+}

@@ -66,6 +66,15 @@ pub enum RunnerError {
         /// The latest committed level.
         last: u32,
     },
+    /// A path given for a simulation's request or a re-run's results is
+    /// not a durable-storage path.
+    #[error("{path} is not a durable-storage path: {why}")]
+    Path {
+        /// The path.
+        path: String,
+        /// Why.
+        why: String,
+    },
     /// A simulation's request could not be written where the kernel reads it.
     #[error("the simulation request cannot be written at {path}: {why}")]
     SimulationRequest {
@@ -85,6 +94,14 @@ pub struct Simulation {
     pub failure: Option<host::control::Failure>,
     /// What the kernel wrote with `write_debug`.
     pub debug: Vec<u8>,
+}
+
+/// `path` as a durable-storage path, or the error naming it.
+fn durable_path(path: &[u8]) -> Result<Path<'_>, RunnerError> {
+    Path::new(path).map_err(|e| RunnerError::Path {
+        path: String::from_utf8_lossy(path).into_owned(),
+        why: format!("{e:?}"),
+    })
 }
 
 /// What a [`Runner::rerun_level`] call left.
@@ -341,6 +358,7 @@ impl Runner {
         if !self.originated {
             return Err(RunnerError::NotOriginated);
         }
+        let (request_path, result) = (durable_path(request_path)?, durable_path(result)?);
         let boot = Path::new(READONLY_BOOT_PATH).map_err(|_| RunnerError::NoKernel)?;
         let hash = self.host.durable.value_hash(boot).ok_or(RunnerError::NoKernel)?;
         let mut kernel = match self.simulation_kernel.take() {
@@ -351,31 +369,39 @@ impl Runner {
             }
         };
         kernel.entry = entry;
+        let next_level = self.next_level;
+        let (run, debug) = self.aside(|r| {
+            r.host.durable.checkpoint();
+            if let Err(e) = r.host.durable.set(request_path, request) {
+                r.host.durable.rollback();
+                return Err(e);
+            }
+            r.host.start_level(next_level, Vec::new());
+            let (_, failure) = r.engine.run(&mut r.host, &kernel, r.config.tick_limit);
+            let answer = r.host.durable.get(result).map(<[u8]>::to_vec);
+            r.host.durable.rollback();
+            Ok((failure, answer))
+        });
+        self.simulation_kernel = Some(kernel);
+        let (failure, answer) = run.map_err(|e| RunnerError::SimulationRequest {
+            path: String::from_utf8_lossy(request_path.as_bytes()).into_owned(),
+            why: format!("{e:?}"),
+        })?;
+        Ok(Simulation { result: answer, failure, debug })
+    }
+
+    /// Runs `f` with the host's inbox, outbox and debug output set aside,
+    /// as a throwaway run must leave them, and its ticks dropped; answers
+    /// what `f` answered and the debug output it wrote.
+    fn aside<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> (T, Vec<u8>) {
         let inbox = std::mem::take(&mut self.host.inbox);
         let outbox = std::mem::take(&mut self.host.outbox);
         let debug = std::mem::take(&mut self.host.debug);
-        let refused = |e: host::HostError| RunnerError::SimulationRequest {
-            path: String::from_utf8_lossy(request_path).into_owned(),
-            why: format!("{e:?}"),
-        };
-        let request_path = Path::new(request_path).map_err(refused)?;
-        self.host.durable.checkpoint();
-        if let Err(e) = self.host.durable.set(request_path, request) {
-            self.host.durable.rollback();
-            self.simulation_kernel = Some(kernel);
-            return Err(refused(e));
-        }
-        self.host.start_level(self.next_level, Vec::new());
-        let (_, failure) = self.engine.run(&mut self.host, &kernel, self.config.tick_limit);
-        let answer =
-            Path::new(result).ok().and_then(|p| self.host.durable.get(p)).map(<[u8]>::to_vec);
-        self.host.durable.rollback();
+        let answer = f(self);
         self.host.take_ticks();
-        let sim_debug = std::mem::replace(&mut self.host.debug, debug);
         self.host.inbox = inbox;
         self.host.outbox = outbox;
-        self.simulation_kernel = Some(kernel);
-        Ok(Simulation { result: answer, failure, debug: sim_debug })
+        (answer, std::mem::replace(&mut self.host.debug, debug))
     }
 
     /// Runs committed `level` again on a throwaway copy of the storage as it
@@ -412,24 +438,15 @@ impl Runner {
             };
             undos.push(undo);
         }
-        let results = Path::new(results).map_err(|e| RunnerError::SimulationRequest {
-            path: String::from_utf8_lossy(results).into_owned(),
-            why: format!("{e:?}"),
-        })?;
+        let results = durable_path(results)?;
         // On a copy of the whole storage, not a checkpoint of it: the level's
         // own `kernel_run` calls checkpoint and commit (the PVM's rollback of
         // a failed call), which would end an outer checkpoint.
         let copy = self.host.durable.clone();
         let live = std::mem::replace(&mut self.host.durable, copy);
-        let inbox = std::mem::take(&mut self.host.inbox);
-        let outbox = std::mem::take(&mut self.host.outbox);
-        let debug = std::mem::take(&mut self.host.debug);
-        let rerun = self.rerun_on_copy(level, messages, undos, pre_root, entry, results);
+        let (rerun, _) =
+            self.aside(|r| r.rerun_on_copy(level, messages, undos, pre_root, entry, results));
         self.host.durable = live;
-        self.host.take_ticks();
-        self.host.inbox = inbox;
-        self.host.outbox = outbox;
-        self.host.debug = debug;
         rerun
     }
 

@@ -11,13 +11,10 @@
 
 use std::{path::Path, process::Command};
 
-use alloy_sol_types::SolValue;
-use e2e::{contract, kernel, riscv_contract, workspace_root};
-use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder, rpc_params};
-use pvm_runner::genesis::Genesis;
+use e2e::{contract, riscv_contract, workspace_root};
+use jsonrpsee::{core::client::ClientT, http_client::HttpClient, rpc_params};
 use serde_json::Value;
-use zkos_kernel::ee::deploy::Envelope;
-use zkos_node::{ChainOptions, Node, NodeConfig, Sealing};
+use zkos_node::Node;
 
 /// The first dev account's key, as the README gives it.
 const DEV_KEY: &str = "0xe797d4f6b718ea5782c3885c7dfe359ee792fdabab3418fcc856f0cbf11951ad";
@@ -26,34 +23,12 @@ fn clients_dir() -> std::path::PathBuf {
     workspace_root().join("e2e/clients")
 }
 
-/// The init data of the Rust ERC-20 for one VM: its code in the deployment
-/// envelope with its constants and a supply of 1,000,000 tokens.
+/// The Rust ERC-20's init data for one VM, as hex, with a supply of
+/// 1,000,000 tokens.
 fn rust_token(code: &[u8], name: &str, symbol: &str) -> String {
-    let supply = (alloy_primitives::U256::from(1_000_000u64)
-        * alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18)))
-    .abi_encode();
-    let constants = zkos_erc20::constants(name, symbol, 18);
-    let init = Envelope { code, constants: &constants, args: &supply }.join();
-    format!("0x{}", hex::encode(init))
-}
-
-async fn start_node(state: &Path) -> Node {
-    let genesis =
-        std::fs::read_to_string(workspace_root().join("kernels-examples/genesis/dev.json"))
-            .unwrap();
-    let config = NodeConfig {
-        state: Some(state.to_path_buf()),
-        chain: ChainOptions {
-            kernel: Some(kernel("zkos_kernel")),
-            genesis: Some(Genesis::parse(&genesis).unwrap()),
-            ..ChainOptions::default()
-        },
-        rpc: "127.0.0.1:0".parse().unwrap(),
-        sealing: Sealing::Instant,
-        pool: Default::default(),
-        limits: Default::default(),
-    };
-    Node::start(config).await.unwrap()
+    let supply = alloy_primitives::U256::from(1_000_000u64)
+        * alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18));
+    format!("0x{}", hex::encode(crate::node::rust_token(code, name, symbol, supply)))
 }
 
 /// Writes `text` to `name` in `dir`; answers its path.
@@ -103,8 +78,7 @@ async fn run_script(node: &Node, script: &str, out: &Path) -> Value {
 
 /// Checks what a script reported against the node: the token's balances,
 /// the withdrawal's outbox message, the transactions it counted.
-async fn cross_check(node: &Node, summary: &Value) {
-    let c = HttpClientBuilder::default().build(format!("http://{}", node.addr)).unwrap();
+async fn cross_check(c: &HttpClient, summary: &Value) {
     for (token, holder, balance) in
         summary["balances"].as_array().unwrap().iter().map(|b| (&b[0], &b[1], &b[2]))
     {
@@ -131,18 +105,18 @@ async fn cross_check(node: &Node, summary: &Value) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn viem_deploys_transfers_watches_reverts_and_withdraws() {
     let dir = tempfile::tempdir().unwrap();
-    let node = start_node(dir.path()).await;
+    let (node, c) = crate::node::start(dir.path()).await;
     let summary = run_script(&node, "viem.mjs", dir.path()).await;
     assert!(summary["transactions"].as_array().unwrap().len() >= 200, "the 200 back to back");
-    cross_check(&node, &summary).await;
+    cross_check(&c, &summary).await;
     node.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ethers_deploys_transfers_reverts_withdraws_and_sends_every_type() {
     let dir = tempfile::tempdir().unwrap();
-    let node = start_node(dir.path()).await;
+    let (node, c) = crate::node::start(dir.path()).await;
     let summary = run_script(&node, "ethers.mjs", dir.path()).await;
-    cross_check(&node, &summary).await;
+    cross_check(&c, &summary).await;
     node.stop().await;
 }

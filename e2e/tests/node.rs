@@ -25,7 +25,9 @@ fn genesis() -> Genesis {
     Genesis::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-async fn start(state: &std::path::Path) -> (Node, HttpClient) {
+/// A node on the OS kernel and the dev genesis, sealing at once, with a
+/// client for it (the client tests use it too).
+pub(crate) async fn start(state: &std::path::Path) -> (Node, HttpClient) {
     start_with(state, Default::default()).await
 }
 
@@ -681,13 +683,18 @@ alloy_sol_types::sol! {
     function transfer(address to, uint256 value) returns (bool);
 }
 
-/// Init data of the Rust ERC-20 (`code` for WASM or RISC-V) with a supply
-/// to its deployer.
-fn rust_token(code: &[u8]) -> Vec<u8> {
+/// Init data of the Rust ERC-20 (`code` built for WASM or RISC-V): the
+/// deployment envelope with its metadata and `supply` to its deployer.
+pub(crate) fn rust_token(
+    code: &[u8],
+    name: &str,
+    symbol: &str,
+    supply: alloy_primitives::U256,
+) -> Vec<u8> {
     use alloy_sol_types::SolValue;
-    let constants = zkos_erc20::constants("Rust Token", "RST", 18);
-    let supply = alloy_primitives::U256::from(1_000u64).abi_encode();
-    zkos_kernel::ee::deploy::Envelope { code, constants: &constants, args: &supply }.join()
+    let constants = zkos_erc20::constants(name, symbol, 18);
+    let args = supply.abi_encode();
+    zkos_kernel::ee::deploy::Envelope { code, constants: &constants, args: &args }.join()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -710,10 +717,25 @@ async fn debug_trace_transaction_shows_calls_across_vms_from_the_kernel() {
     let created =
         |r: &Value| -> Address { r["contractAddress"].as_str().unwrap().parse().unwrap() };
     let relay = created(&send(Call::create(relay_code), 2_000_000).await);
-    let wasm =
-        created(&send(Call::create(rust_token(&e2e::contract("zkos_erc20"))), 4_900_000).await);
+    let thousand = alloy_primitives::U256::from(1_000u64);
+    let wasm = created(
+        &send(
+            Call::create(rust_token(&e2e::contract("zkos_erc20"), "Rust Token", "RST", thousand)),
+            4_900_000,
+        )
+        .await,
+    );
     let riscv = created(
-        &send(Call::create(rust_token(&e2e::riscv_contract("zkos_erc20"))), 4_900_000).await,
+        &send(
+            Call::create(rust_token(
+                &e2e::riscv_contract("zkos_erc20"),
+                "Rust Token",
+                "RST",
+                thousand,
+            )),
+            4_900_000,
+        )
+        .await,
     );
 
     // The EVM relays a transfer of 0 (from the relay's empty balance) to WASM.

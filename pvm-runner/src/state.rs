@@ -274,14 +274,24 @@ impl Snapshot {
             .ok_or_else(|| StateError::Corrupt(format!("inbox {level}")))
     }
 
+    /// The undo table; `None` for a state written before undo records were kept.
+    fn undo_table(&self) -> Result<Option<redb::ReadOnlyTable<u32, &'static [u8]>>, StateError> {
+        match self.tx.open_table(UNDO) {
+            Ok(t) => Ok(Some(t)),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether `level`'s undo record is kept (without decoding it).
+    pub fn keeps_undo(&self, level: u32) -> Result<bool, StateError> {
+        let Some(table) = self.undo_table()? else { return Ok(false) };
+        Ok(table.get(level)?.is_some())
+    }
+
     /// What `level` overwrote, if it is one of the last [`UNDO_LEVELS`].
     pub fn undo(&self, level: u32) -> Result<Option<Rewrite>, StateError> {
-        let table = match self.tx.open_table(UNDO) {
-            Ok(t) => t,
-            // A state written before undo records were kept.
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
+        let Some(table) = self.undo_table()? else { return Ok(None) };
         let Some(v) = table.get(level)? else { return Ok(None) };
         Rewrite::decode(v.value())
             .map(Some)

@@ -248,6 +248,11 @@ pub fn simulate(runner: &mut Runner, request: &Request) -> Result<Simulated, Cha
     Ok(Simulated { status, gas_used: u64::from_be_bytes(*gas), data: data.to_vec() })
 }
 
+/// The level that sealed block `block` (`None` past any level).
+pub fn sealing_level(block: u64) -> Option<u32> {
+    u32::try_from(block.checked_add(1)?).ok()
+}
+
 /// `tx` as the external messages that carry it to `rollup`: one framed
 /// message, or chunks when it is larger than a message holds.
 pub fn frame(rollup: &[u8; 20], tx: &[u8]) -> Vec<InboxMessage> {

@@ -17,7 +17,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::error::{internal, invalid_params, server};
-use crate::{chain::TraceFrame, sequencer::Shared};
+use zkos_kernel::ee::evm::trace::CallKind;
+
+use crate::{
+    chain::{TraceFrame, sealing_level},
+    sequencer::Shared,
+};
 
 /// `debug_` methods.
 #[rpc(server)]
@@ -77,9 +82,8 @@ impl DebugApiServer for DebugRpc {
             .map_err(internal)?
             .ok_or_else(|| server(format!("transaction {hash} not found")))?;
         drop(view);
-        // Block n is sealed by level n + 1.
-        let level = u32::try_from(included.block + 1)
-            .map_err(|_| internal(format!("block {} past any level", included.block)))?;
+        let level = sealing_level(included.block)
+            .ok_or_else(|| internal(format!("block {} past any level", included.block)))?;
         let frames = self
             .shared
             .chain
@@ -100,9 +104,7 @@ impl DebugApiServer for DebugRpc {
 /// The frames (flat, with depths, in call order) as `callTracer`'s nested
 /// objects.
 pub fn call_tree(frames: &[TraceFrame]) -> Option<Value> {
-    let mut next = 0;
-    let tree = node(frames, &mut next)?;
-    Some(tree)
+    node(frames, &mut 0)
 }
 
 fn node(frames: &[TraceFrame], next: &mut usize) -> Option<Value> {
@@ -117,7 +119,7 @@ fn node(frames: &[TraceFrame], next: &mut usize) -> Option<Value> {
     o.insert("vm".into(), json!(f.vm.name()));
     o.insert("from".into(), json!(f.from));
     o.insert("to".into(), json!(f.to));
-    if !matches!(f.kind.name(), "DELEGATECALL" | "STATICCALL") {
+    if !matches!(f.kind, CallKind::DelegateCall | CallKind::StaticCall) {
         o.insert("value".into(), json!(format!("{:#x}", f.value)));
     }
     o.insert("gas".into(), json!(format!("{:#x}", f.gas)));
@@ -141,7 +143,7 @@ fn node(frames: &[TraceFrame], next: &mut usize) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use alloy_primitives::{Address, Bytes, U256};
-    use zkos_kernel::ee::evm::trace::{CallKind, Vm};
+    use zkos_kernel::ee::evm::trace::Vm;
 
     use super::*;
 

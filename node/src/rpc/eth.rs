@@ -20,7 +20,7 @@ use pvm_runner::state::UNDO_LEVELS;
 
 use crate::{
     admit::admit,
-    chain::{Request, SimStatus, Simulated, View},
+    chain::{Request, SimStatus, Simulated, View, sealing_level},
     sequencer::Shared,
 };
 
@@ -69,8 +69,8 @@ fn number_of(view: &View, tag: BlockNumberOrTag) -> RpcResult<u64> {
     }
 }
 
-/// The block `block` names (the latest when none).
-fn asked_block(view: &View, block: Option<BlockId>) -> RpcResult<u64> {
+/// The block `block` names (the latest when none), and the latest.
+fn asked_block(view: &View, block: Option<BlockId>) -> RpcResult<(u64, u64)> {
     let head = latest(view)?;
     let asked = match block {
         None => head,
@@ -83,16 +83,15 @@ fn asked_block(view: &View, block: Option<BlockId>) -> RpcResult<u64> {
     if asked > head {
         return Err(server(format!("block {asked} not found: the latest is {head}")));
     }
-    Ok(asked)
+    Ok((asked, head))
 }
 
 /// Refuses a simulation at any block but the latest: `eth_call` runs the
 /// kernel on the runner's current state.
 fn at_latest(view: &View, block: Option<BlockId>) -> RpcResult<()> {
-    let head = latest(view)?;
     match asked_block(view, block)? {
-        n if n == head => Ok(()),
-        n => Err(server(format!(
+        (n, head) if n == head => Ok(()),
+        (n, head) => Err(server(format!(
             "calls run on the latest block's state only ({head}), not on block {n}"
         ))),
     }
@@ -106,8 +105,8 @@ impl EthRpc {
     /// oldest readable one.
     fn state_at(&self, block: Option<BlockId>) -> RpcResult<View> {
         let view = self.view()?;
-        let asked = asked_block(&view, block)?;
-        if asked == latest(&view)? {
+        let (asked, head) = asked_block(&view, block)?;
+        if asked == head {
             return Ok(view);
         }
         let next = view.next_level().map_err(internal)?;
@@ -123,7 +122,7 @@ impl EthRpc {
             return Err(not_kept());
         }
         // A state written before undo records were kept has none to read.
-        if view.snapshot().undo(before).map_err(internal)?.is_none() {
+        if !view.snapshot().keeps_undo(before).map_err(internal)? {
             return Err(not_kept());
         }
         Ok(View::before_level(view.into_snapshot(), before))
@@ -404,7 +403,7 @@ impl EthApiServer for EthRpc {
     fn state_root(&self, block: BlockNumberOrTag) -> RpcResult<StateRoot> {
         let view = self.view()?;
         let n = number_of(&view, block)?;
-        let level = u32::try_from(n + 1).map_err(|_| server(format!("block {n} not found")))?;
+        let level = sealing_level(n).ok_or_else(|| server(format!("block {n} not found")))?;
         let record = view
             .snapshot()
             .level(level)

@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 
-use alloy_primitives::{Address, Bytes};
+use alloy_primitives::Address;
 use evm::{
     Invoker, InvokerControl, InvokerExit,
     interpreter::{
@@ -21,7 +21,7 @@ use evm::{
     standard::{self, InvokerState, TransactArgsCallCreate, TransactInvoke},
 };
 
-use super::trace::{CallKind, TraceFrame, Tracer, Vm};
+use super::trace::{CallKind, TraceFrame, Tracer};
 use crate::ee::frame::FrameVm;
 
 /// How the transaction's top frame ended, seen before the standard invoker
@@ -98,7 +98,7 @@ fn address(a: evm::interpreter::uint::H160) -> Address {
 /// tells (`from` is the calling frame's address; the gas and VM are filled
 /// in once the frame is entered).
 fn trap_frame<H: RuntimeBackend>(trap: &CallCreateTrap, from: Address, handler: &H) -> TraceFrame {
-    let (kind, to, value, gas, input) = match trap {
+    match trap {
         CallCreateTrap::Call(c) => {
             let kind = match c.scheme {
                 CallScheme::Call => CallKind::Call,
@@ -107,29 +107,30 @@ fn trap_frame<H: RuntimeBackend>(trap: &CallCreateTrap, from: Address, handler: 
                 CallScheme::StaticCall => CallKind::StaticCall,
             };
             let value = c.transfer.as_ref().map_or(U256::ZERO, |t| t.value);
-            (kind, address(c.target), value, gas_u64(c.gas), c.input.clone())
+            TraceFrame::entering(
+                kind,
+                from,
+                address(c.target),
+                value,
+                gas_u64(c.gas),
+                c.input.clone(),
+            )
         }
         CallCreateTrap::Create(c) => {
             let kind = match c.scheme {
                 CreateScheme::Legacy { .. } => CallKind::Create,
                 CreateScheme::Create2 { .. } => CallKind::Create2,
             };
-            (kind, address(c.scheme.address(handler)), c.value, 0, c.code.clone())
+            let to = address(c.scheme.address(handler));
+            TraceFrame::entering(kind, from, to, c.value, 0, c.code.clone())
         }
-    };
-    TraceFrame {
-        depth: 0,
-        kind,
-        vm: Vm::None,
-        from,
-        to,
-        value,
-        gas,
-        gas_used: 0,
-        input: Bytes::from(input),
-        output: Bytes::new(),
-        error: String::new(),
     }
+}
+
+/// Ends the tracer's innermost frame as `exit` says.
+fn trace_exit<S: GasState>(tracer: &mut Tracer, exit: &InvokerExit<S>) {
+    let left = exit.substate.as_ref().map(|s| gas_u64(s.gas()));
+    tracer.exit(&exit.retval, error_text(&exit.result), left);
 }
 
 impl<'c, 'r, R, H> Invoker<H> for ZkInvoker<'c, 'r, R>
@@ -171,19 +172,8 @@ where
                 (kind, Address::ZERO, init_code.clone())
             }
         };
-        let mut frame = TraceFrame {
-            depth: 0,
-            kind,
-            vm: Vm::None,
-            from: address(a.caller),
-            to,
-            value: a.value,
-            gas: gas_u64(a.gas_limit),
-            gas_used: 0,
-            input: Bytes::from(input),
-            output: Bytes::new(),
-            error: String::new(),
-        };
+        let mut frame =
+            TraceFrame::entering(kind, address(a.caller), to, a.value, gas_u64(a.gas_limit), input);
         let started = self.inner.new_transact(args, handler)?;
         if let (_, InvokerControl::Enter(machine)) = &started {
             frame.vm = machine.vm();
@@ -205,10 +195,7 @@ where
             _ => U256::ZERO,
         };
         let retval = exit.retval.clone();
-        self.trace(|t| {
-            let left = exit.substate.as_ref().map(|s| gas_u64(s.gas()));
-            t.exit(&retval, error_text(&exit.result), left);
-        });
+        self.trace(|t| trace_exit(t, &exit));
         *self.finalized.borrow_mut() = Some(Finalized { gas_left_on_revert, retval });
         self.inner.finalize_transact(invoke, exit, handler)
     }
@@ -255,10 +242,7 @@ where
         parent: &mut Self::Interpreter,
         handler: &mut H,
     ) -> Result<(), ExitError> {
-        self.trace(|t| {
-            let left = exit.substate.as_ref().map(|s| gas_u64(s.gas()));
-            t.exit(&exit.retval, error_text(&exit.result), left);
-        });
+        self.trace(|t| trace_exit(t, &exit));
         self.inner.exit_substack(trap_data, exit, parent, handler)
     }
 }

@@ -17,6 +17,25 @@
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
 
+/// Encodes a one-byte enum as its discriminant, and reads back only the
+/// values it has.
+macro_rules! rlp_as_u8 {
+    ($t:ty) => {
+        impl Encodable for $t {
+            fn encode(&self, out: &mut dyn alloy_rlp::BufMut) {
+                (*self as u8).encode(out)
+            }
+        }
+
+        impl Decodable for $t {
+            fn decode(buf: &mut &[u8]) -> alloy_rlp::Result<Self> {
+                Self::from_u8(u8::decode(buf)?)
+                    .ok_or(alloy_rlp::Error::Custom(concat!("unknown ", stringify!($t))))
+            }
+        }
+    };
+}
+
 /// Where the traced run leaves each transaction's frames.
 pub const PREFIX: &[u8] = b"/zkos/trace";
 
@@ -101,8 +120,11 @@ impl Vm {
     }
 }
 
-/// One frame.
-#[derive(Debug, Clone, PartialEq, Eq)]
+rlp_as_u8!(CallKind);
+rlp_as_u8!(Vm);
+
+/// One frame (stored as RLP, see [`encode`]).
+#[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
 pub struct TraceFrame {
     /// 0 for the transaction's frame, 1 for what it calls, and so on.
     pub depth: u32,
@@ -129,69 +151,44 @@ pub struct TraceFrame {
     pub error: String,
 }
 
-/// [`TraceFrame`] as stored.
-#[derive(RlpEncodable, RlpDecodable)]
-struct Stored {
-    depth: u32,
-    kind: u8,
-    vm: u8,
-    from: Address,
-    to: Address,
-    value: U256,
-    gas: u64,
-    gas_used: u64,
-    input: Bytes,
-    output: Bytes,
-    error: Bytes,
+impl TraceFrame {
+    /// A frame about to be entered: what its call or creation says, before
+    /// its VM, depth and outcome are known.
+    pub fn entering(
+        kind: CallKind,
+        from: Address,
+        to: Address,
+        value: U256,
+        gas: u64,
+        input: Vec<u8>,
+    ) -> Self {
+        Self {
+            depth: 0,
+            kind,
+            vm: Vm::None,
+            from,
+            to,
+            value,
+            gas,
+            gas_used: 0,
+            input: Bytes::from(input),
+            output: Bytes::new(),
+            error: String::new(),
+        }
+    }
 }
 
 /// The frames as RLP.
 pub fn encode(frames: &[TraceFrame]) -> Vec<u8> {
-    let stored: Vec<Stored> = frames
-        .iter()
-        .map(|f| Stored {
-            depth: f.depth,
-            kind: f.kind as u8,
-            vm: f.vm as u8,
-            from: f.from,
-            to: f.to,
-            value: f.value,
-            gas: f.gas,
-            gas_used: f.gas_used,
-            input: f.input.clone(),
-            output: f.output.clone(),
-            error: Bytes::from(f.error.clone().into_bytes()),
-        })
-        .collect();
     let mut out = Vec::new();
-    stored.encode(&mut out);
+    alloy_rlp::encode_list(frames, &mut out);
     out
 }
 
 /// Reads back what [`encode`] wrote; `None` for anything else.
 pub fn decode(mut bytes: &[u8]) -> Option<Vec<TraceFrame>> {
-    let stored = Vec::<Stored>::decode(&mut bytes).ok()?;
-    if !bytes.is_empty() {
-        return None;
-    }
-    stored
-        .into_iter()
-        .map(|s| {
-            Some(TraceFrame {
-                depth: s.depth,
-                kind: CallKind::from_u8(s.kind)?,
-                vm: Vm::from_u8(s.vm)?,
-                from: s.from,
-                to: s.to,
-                value: s.value,
-                gas: s.gas,
-                gas_used: s.gas_used,
-                input: s.input,
-                output: s.output,
-                error: String::from_utf8(s.error.to_vec()).ok()?,
-            })
-        })
-        .collect()
+    let frames = Vec::<TraceFrame>::decode(&mut bytes).ok()?;
+    bytes.is_empty().then_some(frames)
 }
 
 /// The frames of one transaction as they enter and exit.
@@ -208,12 +205,6 @@ impl Tracer {
         frame.depth = self.open.len() as u32;
         self.open.push(self.frames.len());
         self.frames.push(frame);
-    }
-
-    /// The innermost open frame, once the invoker knows more of it.
-    pub fn current(&mut self) -> Option<&mut TraceFrame> {
-        let i = *self.open.last()?;
-        self.frames.get_mut(i)
     }
 
     /// The innermost open frame ends with `output`, `error` (empty on
@@ -276,21 +267,13 @@ mod tests {
         let good = encode(&[frame(CallKind::Call, Vm::None)]);
         assert_eq!(decode(&good[..good.len() - 1]), None);
         assert_eq!(decode(&[good.clone(), vec![0]].concat()), None);
-        let mut out = Vec::new();
-        let unknown = Stored {
-            depth: 0,
-            kind: 9,
-            vm: 0,
-            from: Address::ZERO,
-            to: Address::ZERO,
-            value: U256::ZERO,
-            gas: 0,
-            gas_used: 0,
-            input: Bytes::new(),
-            output: Bytes::new(),
-            error: Bytes::new(),
-        };
-        vec![unknown].encode(&mut out);
+        // The same frame with call kind 9, which no frame has.
+        let mut unknown = frame(CallKind::Call, Vm::None);
+        unknown.depth = 0;
+        let mut out = encode(&[unknown]);
+        let kind_at = 1 + 1 + 1; // list header, frame header, depth 0
+        assert_eq!(out[kind_at], 0x80, "kind Call encodes as the empty string");
+        out[kind_at] = 9;
         assert_eq!(decode(&out), None, "an unknown call kind");
     }
 }

@@ -15,3 +15,4 @@ mod pvm_rules;
 mod reboots;
 mod state_sample;
 mod tokens_across_vms;
+mod web;

@@ -31,11 +31,12 @@ pub mod simulate;
 pub mod system;
 pub mod tx;
 
+#[cfg(feature = "entry")]
 kernel_entry::entry!(bootloader::run);
 
 /// The simulation entry ([`simulate`]), for a node's `eth_call`: the PVM
 /// never calls it, so no inbox message can reach it.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "entry"))]
 #[unsafe(no_mangle)]
 pub extern "C" fn zkos_simulate() {
     kernel_entry::enter(|host| simulate::run(host))
@@ -47,7 +48,7 @@ pub const TRACE_ENTRY: &str = "zkos_trace";
 /// The tracing entry: `kernel_run` with every transaction's frames kept
 /// ([`bootloader::run_traced`]), for a node's `debug_traceTransaction` on a
 /// throwaway copy of a level's pre-state. The PVM never calls it.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "entry"))]
 #[unsafe(no_mangle)]
 pub extern "C" fn zkos_trace() {
     kernel_entry::enter(|host| bootloader::run_traced(host))

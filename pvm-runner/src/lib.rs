@@ -2,10 +2,8 @@
 
 pub mod cli;
 pub mod engine;
-pub mod genesis;
-pub mod inbox_file;
+pub use ::inputs::{genesis, inbox_file, micheline};
 pub use ::pvm::kernel;
-pub mod micheline;
 pub mod prove;
 pub mod runner;
 pub mod state;

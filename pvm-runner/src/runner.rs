@@ -13,11 +13,11 @@
 use std::path::Path as FsPath;
 
 use host::{
-    Durable, Hash, Host, KERNEL_BOOT_PATH, Outbox, Path, READONLY_BOOT_PATH, RollupMetadata,
+    Durable, Hash, Host, Outbox, Path, READONLY_BOOT_PATH, RollupMetadata,
     control::LevelReport,
     witness::{LevelWitness, Recorder, WitnessError},
 };
-use pvm::level::{self, set};
+use pvm::level;
 
 use crate::{
     engine::{Engine, EngineKind},
@@ -28,11 +28,7 @@ use crate::{
 
 pub use pvm::level::UPGRADE_ERROR_PATH;
 
-/// Tezos' ticks per `kernel_run` in the protocols Mumbai to Oxford.
-pub const DEFAULT_TICK_LIMIT: u64 = 11_000_000_000;
-
-/// The rollup address used when none is configured (`sr1` of 20 × 0x5a).
-pub const DEFAULT_ROLLUP_ADDRESS: [u8; 20] = [0x5a; 20];
+pub use pvm::level::{DEFAULT_ROLLUP_ADDRESS, DEFAULT_TICK_LIMIT};
 
 /// A runner failure (never a kernel failure: those are part of a level).
 #[derive(Debug, thiserror::Error)]
@@ -207,9 +203,7 @@ impl Runner {
         if let Some(g) = genesis {
             g.apply(durable)?;
         }
-        for p in [KERNEL_BOOT_PATH, READONLY_BOOT_PATH] {
-            set(durable, p, kernel.wasm.clone());
-        }
+        level::install_kernel(durable, &kernel);
         self.host.metadata = metadata;
         self.state.commit_origination(&mut self.host.durable, &metadata)?;
         self.originated = true;

@@ -35,6 +35,22 @@ use crate::kernel::Kernel;
 /// Where the reason of a refused upgrade is written.
 pub const UPGRADE_ERROR_PATH: &[u8] = b"/readonly/kernel/env/upgrade_error";
 
+/// Tezos' ticks per `kernel_run` in the protocols Mumbai to Oxford: the
+/// limit every front end of the runner uses unless told otherwise.
+pub const DEFAULT_TICK_LIMIT: u64 = 11_000_000_000;
+
+/// The rollup address used when none is configured (`sr1` of 20 × 0x5a).
+pub const DEFAULT_ROLLUP_ADDRESS: [u8; 20] = [0x5a; 20];
+
+/// Installs `kernel` as origination does: it runs from
+/// `/kernel/boot.wasm` and is the first fallback
+/// (`/readonly/kernel/boot.wasm`).
+pub fn install_kernel(durable: &mut Durable, kernel: &Kernel) {
+    for p in [KERNEL_BOOT_PATH, READONLY_BOOT_PATH] {
+        set(durable, p, kernel.wasm.clone());
+    }
+}
+
 /// What one level did.
 #[derive(Debug, Clone)]
 pub struct LevelRun {

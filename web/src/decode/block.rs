@@ -1,0 +1,203 @@
+//! The block a level made, read back from durable storage by the OS's
+//! layout (`zkos-layout`): its header, its transactions with their
+//! receipts (status, gas, logs, created contract) and which VM ran the
+//! contract each one called, and the deposits it credited.
+
+use alloy_consensus::{Header, ReceiptEnvelope};
+use alloy_eips::eip2718::Decodable2718;
+use alloy_primitives::{Address, B256, U256, keccak256};
+use alloy_rlp::Decodable;
+use host::Durable;
+use kernel::system::code_record::{Meta, VmKind};
+use serde::Serialize;
+
+use super::{eth, get, hex0x};
+
+/// A block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockView {
+    /// Its number.
+    pub number: u64,
+    /// Its hash.
+    pub hash: String,
+    /// Its timestamp.
+    pub timestamp: u64,
+    /// Gas its transactions used.
+    pub gas_used: u64,
+    /// Its gas limit.
+    pub gas_limit: u64,
+    /// Its transactions, in order, with their receipts.
+    pub transactions: Vec<ReceiptView>,
+    /// The deposits it credited, in inbox order.
+    pub deposits: Vec<DepositView>,
+}
+
+/// A transaction of the block and its receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptView {
+    /// The transaction's hash.
+    pub hash: String,
+    /// Its signer.
+    pub from: Option<String>,
+    /// The callee; `None` for a creation.
+    pub to: Option<String>,
+    /// Success (1) or failure (0).
+    pub status: bool,
+    /// Gas it used.
+    pub gas_used: u64,
+    /// The contract it created.
+    pub created: Option<String>,
+    /// The VM of the contract it called or created (`EVM`, `WASM`,
+    /// `RISC-V`), `system` for the OS's own contracts, or `account` for a
+    /// call to an address without code.
+    pub vm: String,
+    /// Its logs.
+    pub logs: Vec<LogView>,
+}
+
+/// One log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogView {
+    /// The emitting contract.
+    pub address: String,
+    /// Its topics.
+    pub topics: Vec<String>,
+    /// Its data.
+    pub data: String,
+    /// The event's name, for the events every token emits.
+    pub event: Option<String>,
+}
+
+/// A credited deposit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DepositView {
+    /// Who was credited.
+    pub receiver: String,
+    /// How much, in wei (decimal).
+    pub wei: String,
+    /// The same in ETH.
+    pub eth: String,
+}
+
+/// Why a block could not be read back (the state is not what the layout
+/// says: a kernel other than Zk OS, or a bug).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("block {number}: {what} is not as the OS's layout says")]
+pub struct BlockError {
+    /// The block.
+    pub number: u64,
+    /// What could not be read.
+    pub what: String,
+}
+
+/// The number of the latest block, if the OS made any.
+pub fn latest(durable: &Durable) -> Option<u64> {
+    let bytes = get(durable, std::str::from_utf8(layout::LATEST_BLOCK).ok()?)?;
+    Some(u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?))
+}
+
+/// Reads block `number`.
+pub fn read(durable: &Durable, number: u64) -> Result<BlockView, BlockError> {
+    let bad = |what: &str| BlockError { number, what: what.to_owned() };
+    let rlp = get(durable, &layout::block_header(number)).ok_or_else(|| bad("header"))?;
+    let header = Header::decode(&mut rlp.as_slice()).map_err(|_| bad("header"))?;
+    let hashes = get(durable, &layout::block_transactions(number)).unwrap_or_default();
+    let transactions = hashes
+        .chunks(32)
+        .map(|h| receipt(durable, &B256::from_slice(h)).ok_or_else(|| bad("a receipt")))
+        .collect::<Result<_, _>>()?;
+    let deposits = get(durable, &layout::block_deposits(number))
+        .unwrap_or_default()
+        .chunks(52)
+        .filter(|d| d.len() == 52)
+        .map(|d| {
+            let wei = U256::from_be_slice(&d[20..]);
+            DepositView {
+                receiver: Address::from_slice(&d[..20]).to_checksum(None),
+                wei: wei.to_string(),
+                eth: eth(&wei),
+            }
+        })
+        .collect();
+    Ok(BlockView {
+        number,
+        hash: hex0x(keccak256(&rlp).as_slice()),
+        timestamp: header.timestamp,
+        gas_used: header.gas_used,
+        gas_limit: header.gas_limit,
+        transactions,
+        deposits,
+    })
+}
+
+fn receipt(durable: &Durable, hash: &B256) -> Option<ReceiptView> {
+    let envelope =
+        ReceiptEnvelope::decode_2718_exact(&get(durable, &layout::receipt(hash))?).ok()?;
+    let info = layout::ReceiptInfo::decode(&get(durable, &layout::receipt_info(hash))?).ok()?;
+    // block number (u64) ‖ index (u32) ‖ the raw transaction
+    let included = get(durable, &layout::transaction(hash))?;
+    let tx = included.get(12..).and_then(|raw| kernel::tx::decode(raw).ok());
+    let to = tx.as_ref().and_then(|t| t.to);
+    let vm = match info.created.or(to) {
+        Some(a) => vm_of(durable, &a),
+        None => "none".to_owned(),
+    };
+    let logs = envelope
+        .logs()
+        .iter()
+        .map(|l| LogView {
+            address: l.address.to_checksum(None),
+            topics: l.topics().iter().map(|t| hex0x(t.as_slice())).collect(),
+            data: hex0x(&l.data.data),
+            event: l.topics().first().and_then(event_name).map(str::to_owned),
+        })
+        .collect();
+    Some(ReceiptView {
+        hash: hex0x(hash.as_slice()),
+        from: tx.as_ref().map(|t| t.sender.to_checksum(None)),
+        to: to.map(|a| a.to_checksum(None)),
+        status: envelope.status(),
+        gas_used: info.gas_used,
+        created: info.created.map(|a| a.to_checksum(None)),
+        vm,
+        logs,
+    })
+}
+
+/// The VM the code at `address` runs on, by the record the OS keeps beside
+/// deployed code (code without one is EVM bytecode written at genesis);
+/// `system` for the OS's system contracts and precompiles, which are Rust
+/// in the kernel.
+pub fn vm_of(durable: &Durable, address: &Address) -> String {
+    if kernel::system::contracts::is_system_contract(address)
+        || kernel::system::precompiles::is_precompile(address)
+    {
+        return "system".to_owned();
+    }
+    if let Some(record) = get(durable, &layout::prepared(address)) {
+        return match Meta::decode(&record).map(|m| m.kind) {
+            Some(kind) => vm_name(kind).to_owned(),
+            None => "unknown".to_owned(),
+        };
+    }
+    match get(durable, &layout::code(address)) {
+        Some(code) if !code.is_empty() => "EVM".to_owned(),
+        _ => "account".to_owned(),
+    }
+}
+
+/// The name the page gives a VM.
+pub fn vm_name(kind: VmKind) -> &'static str {
+    match kind {
+        VmKind::Evm => "EVM",
+        VmKind::Wasm => "WASM",
+        VmKind::RiscV => "RISC-V",
+    }
+}
+
+/// The ERC-20 events, by their topic.
+fn event_name(topic: &B256) -> Option<&'static str> {
+    ["Transfer(address,address,uint256)", "Approval(address,address,uint256)"]
+        .into_iter()
+        .find(|sig| keccak256(sig.as_bytes()) == *topic)
+}

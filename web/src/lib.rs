@@ -1,0 +1,40 @@
+//! Zk OS in the browser: the runner's deterministic half compiled to
+//! `wasm32-unknown-unknown` with `wasm-bindgen`, so a page runs the real OS
+//! kernel in a tab and shows what each level did.
+//!
+//! - [`session`]: a rollup run level by level with the `pvm` engine's
+//!   semantics (ticks, tick limit, reboots, upgrades, rollback of a failed
+//!   run), through the same `host`, `zkos-pvm` and `zkos-inputs` code as
+//!   `pvm-runner run --engine pvm`, so roots and outboxes are the same;
+//! - [`diff`]: what a level added, changed and deleted in durable storage;
+//! - [`decode`]: inbox messages, blocks and receipts, outbox messages and
+//!   storage values in words, read with the kernel's own decoders;
+//! - `bindings` (wasm32 only): the JavaScript API, [`Session`] behind
+//!   `wasm-bindgen`, answering JSON.
+//!
+//! `scripts/build-web.sh` builds the crate, runs `wasm-bindgen` and puts
+//! the page (`web/www`) with the example scenario in `target/web`. Natively
+//! the crate is an ordinary library, which is how its tests run:
+//!
+//! ```no_run
+//! # fn f(kernel: Vec<u8>, genesis: &str, inbox: &str) -> Result<(), zkos_web::SessionError> {
+//! let mut session = zkos_web::Session::new(kernel, Some(genesis), inbox, Default::default())?;
+//! while let Some(level) = session.step() {
+//!     println!("level {}: root {}, ticks {:?}", level.level, level.state_root, level.ticks);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Not done: the page takes no preimages (a kernel that reveals one gets
+//! none, where `pvm-runner run --preimages` serves a folder of them) and
+//! no rollup address (it is always the runner's default, `sr1` of
+//! 20 × 0x5a); it does not record witnesses or replay levels from them.
+#![deny(rustdoc::broken_intra_doc_links)]
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+pub mod decode;
+pub mod diff;
+pub mod session;
+
+pub use session::{LevelView, Session, SessionError, Settings};

@@ -1,0 +1,335 @@
+//! A rollup run one level at a time, as `pvm-runner run --engine pvm` runs
+//! it, but in memory and reporting each level for people.
+//!
+//! The state transition is the runner's own code: the kernel checks and the
+//! upgrade rule of [`pvm::level::run_level`], the SCORU control flow of
+//! [`host::control`], the wasmi engine metered in ticks
+//! ([`pvm::PvmEngine`]), and the genesis and inbox file readers of
+//! `zkos-inputs`. Only the reporting is this crate's.
+
+use alloy_primitives::Address;
+use host::{Durable, Host, Outbox, Path, RollupMetadata};
+use inputs::{
+    genesis::{Genesis, GenesisError},
+    inbox_file::{self, FileLevel, InboxFileError},
+};
+use pvm::{
+    Kernel, KernelError, PvmEngine,
+    level::{self, DEFAULT_ROLLUP_ADDRESS, DEFAULT_TICK_LIMIT},
+};
+use serde::Serialize;
+
+use crate::{
+    decode::{self, block, hex0x, message, outbox, value},
+    diff::{ChangeKind, Shadow},
+};
+
+/// The most bytes of a value a level's report carries (the storage browser
+/// reads whole values with [`Session::read`]).
+pub const VALUE_PREVIEW: usize = 256;
+
+/// Why a session could not start or go on.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The kernel file is not a kernel the PVM would originate.
+    #[error("not a kernel: {0}")]
+    Kernel(#[from] KernelError),
+    /// The genesis file does not apply.
+    #[error("genesis: {0}")]
+    Genesis(#[from] GenesisError),
+    /// The inbox file does not parse.
+    #[error("inbox: {0}")]
+    Inbox(#[from] InboxFileError),
+    /// A path that is not a durable-storage path.
+    #[error("{path:?} is not a durable-storage path")]
+    Path {
+        /// The path.
+        path: String,
+    },
+}
+
+/// Settings of a session.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Ticks per `kernel_run`.
+    pub tick_limit: u64,
+    /// The rollup's address.
+    pub rollup: [u8; 20],
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { tick_limit: DEFAULT_TICK_LIMIT, rollup: DEFAULT_ROLLUP_ADDRESS }
+    }
+}
+
+/// A rollup: originated with a kernel (and a genesis), and the levels of
+/// an inbox file still to run.
+pub struct Session {
+    host: Host,
+    engine: PvmEngine,
+    loaded: Option<Kernel>,
+    levels: Vec<FileLevel>,
+    /// Levels run so far (level numbers start at 1, in file order).
+    done: usize,
+    settings: Settings,
+    shadow: Shadow,
+}
+
+/// What one level did, for the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelView {
+    /// The level.
+    pub level: u32,
+    /// The durable-storage root after it.
+    pub state_root: String,
+    /// The outbox commitment.
+    pub outbox_commitment: String,
+    /// Ticks of each `kernel_run`, in order.
+    pub ticks: Vec<u64>,
+    /// The tick limit each run had.
+    pub tick_limit: u64,
+    /// Reboots (runs after the first).
+    pub reboots: usize,
+    /// Whether the level ended at the reboot limit.
+    pub too_many_reboots: bool,
+    /// Failed runs: index and cause (their writes were rolled back).
+    pub failures: Vec<(usize, String)>,
+    /// Upgrades the PVM refused.
+    pub refused_upgrades: Vec<String>,
+    /// Inbox messages the kernel read, of those in the level.
+    pub messages_read: usize,
+    /// The inbox messages, decoded.
+    pub messages: Vec<MessageEntry>,
+    /// The outbox messages, decoded.
+    pub outbox: Vec<outbox::OutboxView>,
+    /// Blocks the OS made in the level.
+    pub blocks: Vec<block::BlockView>,
+    /// Blocks that could not be read back.
+    pub block_errors: Vec<String>,
+    /// What the kernel wrote with `write_debug`.
+    pub debug: String,
+    /// What the level did to durable storage.
+    pub changes: Vec<ChangeView>,
+}
+
+/// One inbox message.
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageEntry {
+    /// Its bytes, hex (at most [`VALUE_PREVIEW`] bytes).
+    pub hex: String,
+    /// Its length.
+    pub len: usize,
+    /// What the OS makes of it.
+    pub decoded: message::MessageView,
+}
+
+/// One changed path.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// The path.
+    pub path: String,
+    /// Added, changed or deleted.
+    pub kind: ChangeKind,
+    /// The value before (a preview), hex.
+    pub before: Option<String>,
+    /// The value after (a preview), hex.
+    pub after: Option<String>,
+    /// Its length after (or before, for a deletion).
+    pub len: usize,
+    /// The value after in words, where the layout says.
+    pub decoded: Option<String>,
+}
+
+/// A durable-storage path as the storage browser shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeView {
+    /// The path.
+    pub path: String,
+    /// Its value (a preview), hex.
+    pub value: Option<String>,
+    /// The value's length.
+    pub len: usize,
+    /// The value in words, where the layout says.
+    pub decoded: Option<String>,
+    /// Its children's names, in order.
+    pub children: Vec<String>,
+}
+
+fn preview(bytes: &[u8]) -> String {
+    hex0x(&bytes[..bytes.len().min(VALUE_PREVIEW)])
+}
+
+impl Session {
+    /// Originates `kernel` (with `genesis`, a genesis file's JSON) and
+    /// reads `inbox` (an inbox file's JSON); no level runs yet.
+    pub fn new(
+        kernel: Vec<u8>,
+        genesis: Option<&str>,
+        inbox: &str,
+        settings: Settings,
+    ) -> Result<Self, SessionError> {
+        let kernel = Kernel::new(kernel)?;
+        let genesis = genesis.map(Genesis::parse).transpose()?;
+        let levels = inbox_file::parse(inbox, 1, settings.rollup)?;
+        let metadata = RollupMetadata { address: settings.rollup, origination_level: 0 };
+        let mut durable = Durable::new();
+        if let Some(g) = &genesis {
+            g.apply(&mut durable)?;
+        }
+        level::install_kernel(&mut durable, &kernel);
+        let shadow = Shadow::of(&mut durable);
+        Ok(Self {
+            host: Host::new(durable, metadata),
+            engine: PvmEngine::new(),
+            loaded: Some(kernel),
+            levels,
+            done: 0,
+            settings,
+            shadow,
+        })
+    }
+
+    /// Levels in the inbox file.
+    pub fn levels(&self) -> usize {
+        self.levels.len()
+    }
+
+    /// Levels run so far.
+    pub fn done(&self) -> usize {
+        self.done
+    }
+
+    /// The durable-storage root now.
+    pub fn root(&mut self) -> String {
+        hex::encode(self.host.durable.root())
+    }
+
+    /// Runs the next level of the inbox file; `None` when all have run.
+    pub fn step(&mut self) -> Option<LevelView> {
+        let file_level = self.levels.get(self.done)?;
+        let number = self.done as u32 + 1;
+        let messages = file_level.encode(number);
+        let before = block::latest(&self.host.durable);
+        let (engine, tick_limit) = (&mut self.engine, self.settings.tick_limit);
+        let run = level::run_level(
+            &mut self.host,
+            number,
+            messages.clone(),
+            &mut self.loaded,
+            |host, kernel| engine.run(host, kernel, tick_limit),
+        );
+        self.done += 1;
+        let report = run.report;
+        let ticketer = decode::config(&self.host.durable).map(|c| c.ticketer).unwrap_or([0; 20]);
+        let durable = &self.host.durable;
+        let (mut blocks, mut block_errors) = (Vec::new(), Vec::new());
+        if let Some(after) = block::latest(durable) {
+            let first = before.map_or(0, |b| b + 1);
+            for n in first..=after {
+                match block::read(durable, n) {
+                    Ok(b) => blocks.push(b),
+                    Err(e) => block_errors.push(e.to_string()),
+                }
+            }
+        }
+        let messages = messages
+            .iter()
+            .map(|m| MessageEntry {
+                hex: preview(m),
+                len: m.len(),
+                decoded: message::decode(m, &self.settings.rollup, &ticketer),
+            })
+            .collect();
+        let changes = self
+            .shadow
+            .advance(&mut self.host.durable)
+            .into_iter()
+            .map(|c| {
+                let path = String::from_utf8_lossy(&c.path).into_owned();
+                let kind = c.kind();
+                let len = c.after.as_ref().or(c.before.as_ref()).map_or(0, Vec::len);
+                let decoded = c.after.as_deref().and_then(|v| value::describe(&path, v));
+                ChangeView {
+                    before: c.before.as_deref().map(preview),
+                    after: c.after.as_deref().map(preview),
+                    path,
+                    kind,
+                    len,
+                    decoded,
+                }
+            })
+            .collect();
+        let debug = String::from_utf8_lossy(&self.host.take_debug()).into_owned();
+        Some(LevelView {
+            level: number,
+            state_root: self.root(),
+            outbox_commitment: hex::encode(Outbox::commitment(&report.outbox)),
+            ticks: report.ticks_per_run(),
+            tick_limit,
+            reboots: report.runs.len().saturating_sub(1),
+            too_many_reboots: report.too_many_reboots,
+            failures: report.failures(),
+            refused_upgrades: run.refused_upgrades,
+            messages_read: report.messages_read,
+            messages,
+            outbox: report.outbox.iter().map(|m| outbox::decode(m)).collect(),
+            blocks,
+            block_errors,
+            debug,
+            changes,
+        })
+    }
+
+    /// The value at `path`, whole.
+    pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SessionError> {
+        let p = Path::new(path.as_bytes()).map_err(|_| SessionError::Path { path: path.into() })?;
+        Ok(self.host.durable.get(p).map(<[u8]>::to_vec))
+    }
+
+    /// `path` for the storage browser: its value and its children (`""`
+    /// or `"/"` is the root).
+    pub fn node(&self, path: &str) -> Result<NodeView, SessionError> {
+        let bad = || SessionError::Path { path: path.into() };
+        let durable = &self.host.durable;
+        let (value, children) = if path.is_empty() || path == "/" {
+            (None, children_of_root(durable))
+        } else {
+            let p = Path::new(path.as_bytes()).map_err(|_| bad())?;
+            let count = durable.list_size(p).unwrap_or(0) as usize;
+            let names = (0..count)
+                .filter_map(|i| durable.child_name(p, i))
+                .filter(|n| !n.is_empty())
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .collect();
+            (durable.get(p), names)
+        };
+        Ok(NodeView {
+            path: path.to_owned(),
+            value: value.map(preview),
+            len: value.map_or(0, <[u8]>::len),
+            decoded: value.and_then(|v| value::describe(path, v)),
+            children,
+        })
+    }
+
+    /// An account's balance in wei (decimal), for the page's header.
+    pub fn balance(&self, address: &Address) -> Option<String> {
+        let bytes = decode::get(&self.host.durable, &layout::balance(address))?;
+        layout::decode_u256(&bytes).ok().map(|v| v.to_string())
+    }
+}
+
+/// The names at the top of the tree (the host's `list_size` and
+/// `child_name` take a path, and the root is no path).
+fn children_of_root(durable: &Durable) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    durable.for_each_value(None, &mut |p, _| {
+        let top = p.split(|b| *b == b'/').nth(1).unwrap_or_default();
+        let top = String::from_utf8_lossy(top).into_owned();
+        if names.last() != Some(&top) {
+            names.push(top);
+        }
+    });
+    names
+}

@@ -1,0 +1,72 @@
+// The rollup runs here, off the page's thread: a level can take seconds of
+// wasmi, and the page must keep answering. One level per message turn, so a
+// "stop" (or a storage read) between levels is answered at once.
+import init, { Rollup } from './pkg/zkos_web.js';
+
+let ready = null;
+let rollup = null;
+let running = false;
+
+function fail(e) {
+    running = false;
+    postMessage({ type: 'error', message: e && e.message ? e.message : String(e) });
+}
+
+function step() {
+    const t0 = performance.now();
+    const json = rollup.step();
+    const ms = performance.now() - t0;
+    if (json === undefined) {
+        running = false;
+        postMessage({ type: 'done', root: rollup.root() });
+        return false;
+    }
+    postMessage({ type: 'level', view: JSON.parse(json), ms, done: rollup.done(), levels: rollup.levels() });
+    return true;
+}
+
+function runOn() {
+    if (!running) return;
+    try {
+        if (step()) setTimeout(runOn, 0);
+    } catch (e) {
+        fail(e);
+    }
+}
+
+onmessage = async ({ data }) => {
+    try {
+        ready ??= init();
+        await ready;
+        switch (data.type) {
+            case 'load': {
+                running = false;
+                rollup?.free();
+                rollup = null;
+                const tickLimit = data.tickLimit ? BigInt(data.tickLimit) : undefined;
+                rollup = new Rollup(new Uint8Array(data.kernel), data.genesis ?? undefined, data.inbox, tickLimit);
+                postMessage({ type: 'loaded', levels: rollup.levels(), root: rollup.root() });
+                break;
+            }
+            case 'step':
+                if (!rollup) throw new Error('load a kernel and an inbox first');
+                running = false;
+                step();
+                break;
+            case 'run':
+                if (!rollup) throw new Error('load a kernel and an inbox first');
+                running = true;
+                runOn();
+                break;
+            case 'stop':
+                running = false;
+                postMessage({ type: 'stopped' });
+                break;
+            case 'node':
+                postMessage({ type: 'node', id: data.id, node: rollup ? JSON.parse(rollup.node(data.path)) : null });
+                break;
+        }
+    } catch (e) {
+        fail(e);
+    }
+};

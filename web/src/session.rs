@@ -333,3 +333,93 @@ fn children_of_root(durable: &Durable) -> Vec<String> {
     });
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kernel that writes its level's first input byte count to `/seen`
+    /// and logs; on an input starting with `!` it traps after writing.
+    const KERNEL: &str = r#"(module
+      (import "smart_rollup_core" "read_input" (func $read (param i32 i32 i32) (result i32)))
+      (import "smart_rollup_core" "store_write" (func $write (param i32 i32 i32 i32 i32) (result i32)))
+      (import "smart_rollup_core" "write_debug" (func $debug (param i32 i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 0) "/seen")
+      (data (i32.const 16) "ran")
+      (func (export "kernel_run") (local $n i32)
+        (block $done (loop $next
+          (local.set $n (call $read (i32.const 100) (i32.const 200) (i32.const 4096)))
+          (br_if $done (i32.eqz (local.get $n)))
+          (drop (call $write (i32.const 0) (i32.const 5) (i32.const 0) (i32.const 200) (local.get $n)))
+          (if (i32.eq (i32.load8_u (i32.const 201)) (i32.const 33)) (then unreachable))
+          (br $next)))
+        (call $debug (i32.const 16) (i32.const 3))))"#;
+
+    fn session(inbox: &str) -> Session {
+        let wasm = wat::parse_str(KERNEL).unwrap();
+        Session::new(wasm, None, inbox, Settings::default()).unwrap()
+    }
+
+    #[test]
+    fn bad_files_are_refused_naming_what_is_wrong() {
+        let e = Session::new(b"not wasm".to_vec(), None, "[]", Settings::default()).err().unwrap();
+        assert!(e.to_string().starts_with("not a kernel: invalid WebAssembly"), "{e}");
+        let wasm = wat::parse_str(KERNEL).unwrap();
+        let e = Session::new(wasm.clone(), Some("{}"), "[]", Settings::default()).err().unwrap();
+        assert!(e.to_string().starts_with("genesis: genesis is not valid"), "{e}");
+        let e = Session::new(wasm, None, r#"[[{"external": "xyz"}]]"#, Settings::default())
+            .err()
+            .unwrap();
+        assert!(
+            e.to_string().starts_with("inbox: level 1 (index 0 in the file), message 0"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_level_reports_its_runs_changes_and_log_and_the_tree_reads_back() {
+        let mut s = session(r#"[[{"external_text": "hi"}], []]"#);
+        assert_eq!((s.levels(), s.done()), (2, 0));
+        let v = s.step().unwrap();
+        assert_eq!((v.level, v.ticks.len(), v.reboots), (1, 1, 0));
+        assert!(v.ticks[0] > 0 && v.failures.is_empty());
+        assert_eq!(v.messages.len(), 4, "StartOfLevel, InfoPerLevel, the message, EndOfLevel");
+        assert_eq!(v.messages[0].decoded, message::MessageView::StartOfLevel);
+        assert_eq!(v.debug, "ran");
+        let paths: Vec<(&str, ChangeKind)> =
+            v.changes.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+        assert_eq!(paths, [("/seen", ChangeKind::Added)]);
+        assert_eq!(v.state_root, s.root());
+        // Each message was written over the last at offset 0 (a write keeps
+        // the bytes past its end): the 42-byte InfoPerLevel, then the
+        // 2-byte EndOfLevel (`00 02`) over its start.
+        let seen = s.read("/seen").unwrap().unwrap();
+        assert_eq!((seen.len(), &seen[..2]), (42, &[0, 2][..]));
+        assert!(matches!(s.read("seen"), Err(SessionError::Path { .. })));
+        let root = s.node("/").unwrap();
+        assert_eq!(root.children, ["kernel", "readonly", "seen"]);
+        let kernel = s.node("/kernel/boot.wasm").unwrap();
+        assert!(kernel.decoded.unwrap().starts_with("the running kernel"));
+
+        // Level 2's InfoPerLevel differs (timestamp, block hash).
+        let v = s.step().unwrap();
+        let paths: Vec<(&str, ChangeKind)> =
+            v.changes.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+        assert_eq!(paths, [("/seen", ChangeKind::Changed)]);
+        assert_ne!(v.changes[0].before, v.changes[0].after);
+        assert!(s.step().is_none(), "two levels in the file");
+    }
+
+    #[test]
+    fn a_trapping_run_is_reported_and_its_writes_rolled_back() {
+        let mut s = session(r#"[[{"external_text": "!boom"}]]"#);
+        let v = s.step().unwrap();
+        assert_eq!(v.failures.len(), 1);
+        assert!(v.failures[0].1.starts_with("trap"), "{:?}", v.failures);
+        assert_eq!(s.read("/seen").unwrap(), None, "rolled back");
+        let stuck: Vec<_> =
+            v.changes.iter().map(|c| (c.path.as_str(), c.decoded.as_deref())).collect();
+        assert_eq!(stuck, [("/readonly/kernel/env/stuck", Some("set by the PVM: trap"))]);
+    }
+}

@@ -146,3 +146,26 @@ test('a file that is not a kernel, and an invalid inbox, are refused with a mess
     assert.equal(await runToEnd(page), cli('counter_kernel.wasm', emptyLevel).at(-1).state_root);
     await page.close();
 });
+
+test('a run stops between levels and resumes to the same root; a path reads back whole', async () => {
+    const expected = cli('zkos_kernel.wasm', 'erc20.json', 'dev.json');
+    const { page, errors } = await openPage();
+    await page.click('#run');
+    await page.click('#stop');
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Stopped after level'));
+    const done = await page.$$eval('#levels .level', (b) => b.length);
+    assert.ok(done >= 1 && done < expected.length, `stopped between levels (after ${done} of ${expected.length})`);
+    assert.equal(await runToEnd(page), expected.at(-1).state_root);
+
+    await page.fill('#path', '/zkos/accounts/311f8db88a01003cec1a0c209b0aea4468736636/balance');
+    await page.click('#read-path');
+    await page.waitForSelector('#path-value pre');
+    assert.match(await page.textContent('#path-value'), /— 32 bytes: balance \d+ wei \([0-9.]+ ETH\)/);
+    await page.fill('#path', 'zkos/no-leading-slash');
+    await page.press('#path', 'Enter');
+    await page.waitForSelector('#path-value .failure');
+    assert.match(await page.textContent('#path-value'), /is not a durable-storage path/);
+    assert.ok(await page.isHidden('#error'), 'a bad path is no error of the rollup');
+    assert.deepEqual(errors, []);
+    await page.close();
+});

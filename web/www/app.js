@@ -147,6 +147,9 @@ worker.onmessage = ({ data }) => {
             w?.(data.node);
             break;
         }
+        case 'read':
+            showValue(data);
+            break;
         case 'error':
             showError(data.message);
             setStatus('Error.');
@@ -373,12 +376,42 @@ async function renderNode(path, name, m) {
     return box;
 }
 
+// ---- reading one path ------------------------------------------------------------
+
+const MAX_HEX_BYTES = 16 * 1024;
+
+function showValue({ path, value, decoded, error }) {
+    const box = $('path-value');
+    if (error) {
+        box.replaceChildren(el('p', { class: 'failure' }, error));
+        return;
+    }
+    if (value === undefined || value === null) {
+        box.replaceChildren(el('p', { class: 'hint' }, `No value at ${path}.`));
+        return;
+    }
+    const shown = value.subarray(0, MAX_HEX_BYTES);
+    const hex = Array.from(shown, (b) => b.toString(16).padStart(2, '0')).join('');
+    box.replaceChildren(
+        el('p', {}, el('code', {}, path), ` — ${fmt.format(value.length)} bytes`, decoded ? `: ${decoded}` : ''),
+        el('pre', { class: 'value-hex' }, `0x${hex}${value.length > MAX_HEX_BYTES ? '…' : ''}`));
+}
+
+function readPath() {
+    clearError();
+    const path = $('path').value.trim();
+    if (!path) return;
+    worker.postMessage({ type: 'read', path });
+}
+
 // ---- wiring ------------------------------------------------------------------------
 
 $('load-example').addEventListener('click', loadExample);
 $('load-files').addEventListener('click', () => loadFiles().catch((e) => showError(e.message)));
 $('step').addEventListener('click', () => { clearError(); setRunning(true); $('stop').disabled = true; worker.postMessage({ type: 'step' }); });
 $('run').addEventListener('click', () => { clearError(); setRunning(true); worker.postMessage({ type: 'run' }); });
+$('read-path').addEventListener('click', readPath);
+$('path').addEventListener('keydown', (e) => { if (e.key === 'Enter') readPath(); });
 $('stop').addEventListener('click', () => worker.postMessage({ type: 'stop' }));
 
 const params = new URLSearchParams(location.search);

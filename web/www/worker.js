@@ -62,9 +62,27 @@ onmessage = async ({ data }) => {
                 running = false;
                 postMessage({ type: 'stopped' });
                 break;
-            case 'node':
-                postMessage({ type: 'node', id: data.id, node: rollup ? JSON.parse(rollup.node(data.path)) : null });
+            case 'read': {
+                // A bad path is the reader's mistake: answered, and a run goes on.
+                try {
+                    const value = rollup ? rollup.read(data.path) : undefined;
+                    const node = rollup && value !== undefined ? JSON.parse(rollup.node(data.path)) : null;
+                    postMessage({ type: 'read', path: data.path, value, decoded: node?.decoded ?? null });
+                } catch (e) {
+                    postMessage({ type: 'read', path: data.path, error: e.message });
+                }
                 break;
+            }
+            case 'node': {
+                let node = null;
+                try {
+                    node = rollup ? JSON.parse(rollup.node(data.path)) : null;
+                } catch {
+                    // A path that is gone answers as nothing; a run goes on.
+                }
+                postMessage({ type: 'node', id: data.id, node });
+                break;
+            }
         }
     } catch (e) {
         fail(e);

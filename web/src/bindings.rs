@@ -19,21 +19,31 @@ fn js<E: std::fmt::Display>(e: E) -> JsError {
 #[wasm_bindgen]
 impl Rollup {
     /// Originates `kernel` (with `genesis`, a genesis file's text) and
-    /// reads `inbox` (an inbox file's text); `tick_limit` defaults to the
-    /// runner's. Throws an `Error` naming what is wrong with the files.
+    /// reads `inbox` (an inbox file's text); `tick_limit` and `rollup` (an
+    /// `sr1…` address) default to the runner's. Throws an `Error` naming
+    /// what is wrong with the files.
     #[wasm_bindgen(constructor)]
     pub fn new(
         kernel: Vec<u8>,
         genesis: Option<String>,
         inbox: &str,
         tick_limit: Option<u64>,
+        rollup: Option<String>,
     ) -> Result<Rollup, JsError> {
         let mut settings = Settings::default();
         if let Some(t) = tick_limit {
             settings.tick_limit = t;
         }
+        if let Some(a) = rollup {
+            settings = settings.with_rollup_address(&a).map_err(js)?;
+        }
         let session = Session::new(kernel, genesis.as_deref(), inbox, settings).map_err(js)?;
         Ok(Rollup { session })
+    }
+
+    /// Adds a preimage the kernel may reveal; answers its hash, hex.
+    pub fn add_preimage(&mut self, data: Vec<u8>) -> String {
+        self.session.add_preimage(data)
     }
 
     /// Levels in the inbox file.

@@ -25,10 +25,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Not done: the page takes no preimages (a kernel that reveals one gets
-//! none, where `pvm-runner run --preimages` serves a folder of them) and
-//! no rollup address (it is always the runner's default, `sr1` of
-//! 20 × 0x5a); it does not record witnesses or replay levels from them.
+//! Not done: the page does not record witnesses or replay levels from
+//! them (`pvm-runner prove`), and keeps no state between visits (a reload
+//! starts from origination).
 #![deny(rustdoc::broken_intra_doc_links)]
 
 #[cfg(target_arch = "wasm32")]

@@ -40,6 +40,9 @@ pub enum SessionError {
     /// The inbox file does not parse.
     #[error("inbox: {0}")]
     Inbox(#[from] InboxFileError),
+    /// A rollup address that is not an `sr1…` address.
+    #[error("rollup address: {0}")]
+    Rollup(String),
     /// A path that is not a durable-storage path.
     #[error("{path:?} is not a durable-storage path")]
     Path {
@@ -55,6 +58,14 @@ pub struct Settings {
     pub tick_limit: u64,
     /// The rollup's address.
     pub rollup: [u8; 20],
+}
+
+impl Settings {
+    /// The rollup's address from its `sr1…` form.
+    pub fn with_rollup_address(mut self, sr1: &str) -> Result<Self, SessionError> {
+        self.rollup = inputs::inbox_file::base58::sr1(sr1).map_err(SessionError::Rollup)?;
+        Ok(self)
+    }
 }
 
 impl Default for Settings {
@@ -188,6 +199,13 @@ impl Session {
             settings,
             shadow,
         })
+    }
+
+    /// Adds a preimage the kernel may reveal (`reveal_preimage`), as
+    /// `pvm-runner run --preimages` does for each file; answers its
+    /// 33-byte hash, hex.
+    pub fn add_preimage(&mut self, data: Vec<u8>) -> String {
+        hex::encode(self.host.preimages.insert(data))
     }
 
     /// Levels in the inbox file.

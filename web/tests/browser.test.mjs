@@ -101,7 +101,7 @@ test('the ERC-20 example runs to the end with the roots and outbox of pvm-runner
     // The storage browser marks what the level changed.
     const changed = await page.$$eval('#tree .node.changed, #tree .node.added', (ns) => ns.map((n) => n.dataset.path));
     assert.ok(changed.length > 0, 'highlighted paths in the tree');
-    await page.screenshot({ path: join(OUT, 'level-view.png'), fullPage: true });
+    await page.locator('main').screenshot({ path: join(OUT, 'level-view.png') });
     assert.deepEqual(errors, []);
     await page.close();
 });
@@ -144,6 +144,17 @@ test('a file that is not a kernel, and an invalid inbox, are refused with a mess
     await page.click('#load-files');
     await page.waitForFunction(() => !document.getElementById('run').disabled);
     assert.equal(await runToEnd(page), cli('counter_kernel.wasm', emptyLevel).at(-1).state_root);
+
+    // A tick limit the kernel cannot live with: the run fails and says why.
+    await page.fill('#tick-limit', '50');
+    await page.click('#load-files');
+    await page.waitForFunction(() => !document.getElementById('run').disabled);
+    await runToEnd(page);
+    assert.match(await page.textContent('#level-view .failure'), /kernel_run 0 failed and was rolled back: out of ticks/);
+    assert.match(await page.textContent('.bar-value'), /of 50 \)$|% of 50\)$/);
+    await page.fill('#tick-limit', 'lots');
+    await page.click('#load-files');
+    await page.waitForFunction(() => document.getElementById('error').textContent.startsWith('Tick limit'));
     await page.close();
 });
 

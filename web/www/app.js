@@ -50,7 +50,7 @@ function setRunning(running) {
 }
 
 const fmt = new Intl.NumberFormat('en');
-const ticksText = (t) => (t >= 1e6 ? `${(t / 1e6).toFixed(1)} M` : fmt.format(t));
+const ticksText = (t) => (t >= 1e9 ? `${(t / 1e9).toFixed(1)} G` : t >= 1e6 ? `${(t / 1e6).toFixed(1)} M` : fmt.format(t));
 
 // ---- loading -------------------------------------------------------------
 
@@ -79,10 +79,10 @@ function reset() {
     clearError();
 }
 
-function load(kernel, genesis, inbox, tickLimit, name) {
+function load(kernel, genesis, inbox, name, extra = {}) {
     reset();
     setStatus(`Loading ${name}…`);
-    worker.postMessage({ type: 'load', kernel, genesis, inbox, tickLimit }, [kernel]);
+    worker.postMessage({ type: 'load', kernel, genesis, inbox, ...extra }, [kernel]);
 }
 
 async function loadExample() {
@@ -93,7 +93,7 @@ async function loadExample() {
             ex.genesis ? fetchText(ex.genesis) : Promise.resolve(null),
             fetchText(ex.inbox),
         ]);
-        load(kernel, genesis, inbox, null, $('example').selectedOptions[0].textContent);
+        load(kernel, genesis, inbox, $('example').selectedOptions[0].textContent);
     } catch (e) {
         showError(`Cannot fetch the example: ${e.message}`);
     }
@@ -112,8 +112,10 @@ async function loadFiles() {
         showError(`Tick limit "${tick}" is not a whole number.`);
         return;
     }
+    const rollup = $('rollup-address').value.trim() || null;
+    const preimages = await Promise.all(Array.from($('preimage-files').files, (f) => f.arrayBuffer()));
     load(await kernelFile.arrayBuffer(), genesisFile ? await genesisFile.text() : null, await inboxFile.text(),
-        tick || null, kernelFile.name);
+        kernelFile.name, { tickLimit: tick || null, rollup, preimages });
 }
 
 // ---- the worker's answers ---------------------------------------------------
@@ -123,7 +125,8 @@ worker.onmessage = ({ data }) => {
         case 'loaded':
             state.levels = data.levels;
             $('progress').max = Math.max(1, data.levels);
-            setStatus(`Originated: ${data.levels} levels to run. Root ${short(data.root)}`);
+            setStatus(`Originated: ${data.levels} levels to run. Root ${short(data.root)}` +
+                (data.preimages.length ? `; ${data.preimages.length} preimages` : ''));
             setRunning(false);
             refreshTree();
             break;
@@ -202,7 +205,7 @@ function section(title, ...body) {
 
 function renderLevel(v) {
     const view = $('level-view');
-    view.replaceChildren(
+    const parts = [
         el('h2', {}, `Level ${v.level}`),
         el('dl', { class: 'summary' },
             el('dt', {}, 'State root'), el('dd', {}, el('code', { id: 'state-root' }, v.state_root)),
@@ -221,7 +224,8 @@ function renderLevel(v) {
         section('Outbox', v.outbox.length ? outboxList(v.outbox) : el('p', { class: 'hint' }, 'Empty.')),
         section('Debug log', v.debug ? el('pre', { class: 'debug' }, v.debug) : el('p', { class: 'hint' }, 'Nothing written.')),
         section(`Storage changes (${v.changes.length})`, changesTable(v.changes)),
-    );
+    ];
+    view.replaceChildren(...parts.filter((p) => p));
 }
 
 function tickChart(v) {

@@ -44,8 +44,10 @@ onmessage = async ({ data }) => {
                 rollup?.free();
                 rollup = null;
                 const tickLimit = data.tickLimit ? BigInt(data.tickLimit) : undefined;
-                rollup = new Rollup(new Uint8Array(data.kernel), data.genesis ?? undefined, data.inbox, tickLimit);
-                postMessage({ type: 'loaded', levels: rollup.levels(), root: rollup.root() });
+                rollup = new Rollup(new Uint8Array(data.kernel), data.genesis ?? undefined, data.inbox, tickLimit,
+                    data.rollup ?? undefined);
+                const preimages = (data.preimages ?? []).map((p) => rollup.add_preimage(new Uint8Array(p)));
+                postMessage({ type: 'loaded', levels: rollup.levels(), root: rollup.root(), preimages });
                 break;
             }
             case 'step':

@@ -21,6 +21,8 @@ fi
 scripts/build-web.sh
 cargo test --workspace --locked "$@"
 # The page in headless Chromium: the examples run to the end with the CLI's
-# roots, bad files are refused with a message; a screenshot goes to
-# web/tests/out.
-(cd web/tests && npm ci --no-audit --no-fund --silent && npm test --silent)
+# roots (the runner's CLI as the e2e tests built it: a plain `cargo run -p
+# pvm-runner` would rebuild its dependencies with other features), bad files
+# are refused with a message; a screenshot goes to web/tests/out.
+(cd web/tests && npm ci --no-audit --no-fund --silent &&
+    PVM_RUNNER="$PWD/../../target/debug/pvm-runner-e2e" npm test --silent)

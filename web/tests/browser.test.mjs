@@ -31,14 +31,17 @@ after(async () => {
 });
 
 // `pvm-runner run --engine pvm --json` over the same files the page loads:
-// one JSON object per level.
-// Files are named relative to the page's example folder.
+// one JSON object per level. Files are named relative to the page's example
+// folder. $PVM_RUNNER names a built CLI (scripts/test.sh passes the one
+// `cargo test` built); otherwise cargo builds and runs pvm-runner.
 function cli(kernel, inbox, genesis) {
     const at = (f) => (isAbsolute(f) ? f : join(EXAMPLE, f));
-    const args = ['run', '--quiet', '--locked', '-p', 'pvm-runner', '--', 'run', '--engine', 'pvm', '--json',
-        '--kernel', at(kernel), '--inbox', at(inbox)];
+    const args = ['run', '--engine', 'pvm', '--json', '--kernel', at(kernel), '--inbox', at(inbox)];
     if (genesis) args.push('--genesis', at(genesis));
-    const out = execFileSync(process.env.CARGO ?? 'cargo', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const [cmd, argv] = process.env.PVM_RUNNER
+        ? [process.env.PVM_RUNNER, args]
+        : [process.env.CARGO ?? 'cargo', ['run', '--quiet', '--locked', '-p', 'pvm-runner', '--', ...args]];
+    const out = execFileSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     return out.trim().split('\n').map((l) => JSON.parse(l));
 }
 

@@ -102,14 +102,16 @@ pub fn read(durable: &Durable, number: u64) -> Result<BlockView, BlockError> {
     let rlp = get(durable, &layout::block_header(number)).ok_or_else(|| bad("header"))?;
     let header = Header::decode(&mut rlp.as_slice()).map_err(|_| bad("header"))?;
     let hashes = get(durable, &layout::block_transactions(number)).unwrap_or_default();
+    if hashes.len() % 32 != 0 {
+        return Err(bad("the list of transaction hashes"));
+    }
     let transactions = hashes
-        .chunks(32)
+        .chunks_exact(32)
         .map(|h| receipt(durable, &B256::from_slice(h)).ok_or_else(|| bad("a receipt")))
         .collect::<Result<_, _>>()?;
     let deposits = get(durable, &layout::block_deposits(number))
         .unwrap_or_default()
-        .chunks(52)
-        .filter(|d| d.len() == 52)
+        .chunks_exact(52)
         .map(|d| {
             let wei = U256::from_be_slice(&d[20..]);
             DepositView {
@@ -200,4 +202,51 @@ fn event_name(topic: &B256) -> Option<&'static str> {
     ["Transfer(address,address,uint256)", "Approval(address,address,uint256)"]
         .into_iter()
         .find(|sig| keccak256(sig.as_bytes()) == *topic)
+}
+
+#[cfg(test)]
+mod tests {
+    use host::Path;
+
+    use super::*;
+
+    fn set(d: &mut Durable, p: &str, v: &[u8]) {
+        d.set(Path::new(p.as_bytes()).unwrap(), v.to_vec()).unwrap();
+    }
+
+    #[test]
+    fn a_block_not_as_the_layout_says_is_an_error_not_a_panic() {
+        let mut d = Durable::new();
+        assert_eq!(latest(&d), None);
+        set(&mut d, "/zkos/blocks/latest", &[0; 3]);
+        assert_eq!(latest(&d), None, "too short for a number");
+        assert_eq!(read(&d, 0).unwrap_err().what, "header");
+        set(&mut d, &layout::block_header(0), b"not rlp");
+        assert_eq!(read(&d, 0).unwrap_err().what, "header");
+        let header = Header::default();
+        let mut rlp = Vec::new();
+        alloy_rlp::Encodable::encode(&header, &mut rlp);
+        set(&mut d, &layout::block_header(0), &rlp);
+        set(&mut d, &layout::block_transactions(0), &[1; 33]);
+        assert_eq!(read(&d, 0).unwrap_err().what, "the list of transaction hashes");
+        set(&mut d, &layout::block_transactions(0), &[1; 32]);
+        assert_eq!(read(&d, 0).unwrap_err().what, "a receipt");
+        set(&mut d, &layout::block_transactions(0), &[]);
+        let block = read(&d, 0).unwrap();
+        assert!(block.transactions.is_empty() && block.deposits.is_empty());
+    }
+
+    #[test]
+    fn the_vm_of_an_address_comes_from_its_code_record() {
+        let mut d = Durable::new();
+        let a = Address::repeat_byte(0x11);
+        assert_eq!(vm_of(&d, &a), "account");
+        set(&mut d, &layout::code(&a), &[0x60, 0x00]);
+        assert_eq!(vm_of(&d, &a), "EVM", "code without a record is EVM bytecode");
+        let record = Meta { kind: VmKind::RiscV, constants: &[], prepared: &[] }.encode();
+        set(&mut d, &layout::prepared(&a), &record);
+        assert_eq!(vm_of(&d, &a), "RISC-V");
+        set(&mut d, &layout::prepared(&a), &[9]);
+        assert_eq!(vm_of(&d, &a), "unknown");
+    }
 }

@@ -102,7 +102,7 @@ pub fn read(durable: &Durable, number: u64) -> Result<BlockView, BlockError> {
     let rlp = get(durable, &layout::block_header(number)).ok_or_else(|| bad("header"))?;
     let header = Header::decode(&mut rlp.as_slice()).map_err(|_| bad("header"))?;
     let hashes = get(durable, &layout::block_transactions(number)).unwrap_or_default();
-    if hashes.len() % 32 != 0 {
+    if !hashes.len().is_multiple_of(32) {
         return Err(bad("the list of transaction hashes"));
     }
     let transactions = hashes

@@ -112,10 +112,7 @@ impl Shadow {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn set(d: &mut Durable, p: &str, v: &[u8]) {
-        d.set(Path::new(p.as_bytes()).unwrap(), v.to_vec()).unwrap();
-    }
+    use crate::testing::set;
 
     #[test]
     fn added_changed_and_deleted_values_are_told_apart() {

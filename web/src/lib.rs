@@ -37,3 +37,15 @@ pub mod diff;
 pub mod session;
 
 pub use session::{LevelView, Session, SessionError, Settings};
+
+/// Helpers of this crate's unit tests.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test fails loudly on a bad set-up")]
+pub(crate) mod testing {
+    use host::{Durable, Path};
+
+    /// Writes `v` at `p`.
+    pub(crate) fn set(d: &mut Durable, p: &str, v: &[u8]) {
+        d.set(Path::new(p.as_bytes()).unwrap(), v.to_vec()).unwrap();
+    }
+}

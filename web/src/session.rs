@@ -7,7 +7,6 @@
 //! ([`pvm::PvmEngine`]), and the genesis and inbox file readers of
 //! `zkos-inputs`. Only the reporting is this crate's.
 
-use alloy_primitives::Address;
 use host::{Durable, Host, Outbox, Path, RollupMetadata};
 use inputs::{
     genesis::{Genesis, GenesisError},
@@ -329,12 +328,6 @@ impl Session {
             decoded: value.and_then(|v| value::describe(path, v)),
             children,
         })
-    }
-
-    /// An account's balance in wei (decimal), for the page's header.
-    pub fn balance(&self, address: &Address) -> Option<String> {
-        let bytes = decode::get(&self.host.durable, &layout::balance(address))?;
-        layout::decode_u256(&bytes).ok().map(|v| v.to_string())
     }
 }
 

@@ -1,14 +1,9 @@
 // The page: inputs, the level list, one level's view and the storage
 // browser. The rollup itself lives in worker.js.
+import { EXAMPLES } from './examples.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker('worker.js', { type: 'module' });
-
-const EXAMPLES = {
-    erc20: { kernel: 'example/zkos_kernel.wasm', genesis: 'example/dev.json', inbox: 'example/erc20.json' },
-    transfers: { kernel: 'example/zkos_kernel.wasm', genesis: 'example/dev.json', inbox: 'example/transfers.json' },
-    counter: { kernel: 'example/counter_kernel.wasm', genesis: null, inbox: 'example/counter.json' },
-};
 
 const state = { views: [], selected: null, levels: 0, nodeWaiters: new Map(), nextId: 0, totalMs: 0, totalTicks: 0 };
 
@@ -134,8 +129,7 @@ worker.onmessage = ({ data }) => {
             addLevel(data.view, data.ms);
             $('progress').value = data.done;
             setStatus(`Level ${data.view.level} of ${data.levels}: ${ticksText(sum(data.view.ticks))} ticks in ${data.ms.toFixed(0)} ms`);
-            if (data.done >= data.levels) finish(data.view.state_root);
-            else setRunning($('stop').disabled === false);
+            setRunning($('stop').disabled === false);
             break;
         case 'done':
             finish(data.root);

@@ -1,23 +1,19 @@
 // The browser side of scripts/bench-web.sh: the page's own worker runs an
 // example to the end `reps` times; each level's time is measured in the
 // worker around Rollup.step (the engine and the level's report).
+import { EXAMPLES } from './examples.js';
+
 const params = new URLSearchParams(location.search);
 const reps = Number(params.get('reps') ?? 5);
 const example = params.get('example') ?? 'erc20';
-const FILES = {
-    erc20: ['example/zkos_kernel.wasm', 'example/dev.json', 'example/erc20.json'],
-    transfers: ['example/zkos_kernel.wasm', 'example/dev.json', 'example/transfers.json'],
-    counter: ['example/counter_kernel.wasm', null, 'example/counter.json'],
-};
-
 const worker = new Worker('worker.js', { type: 'module' });
 const next = () => new Promise((ok) => { worker.onmessage = ({ data }) => ok(data); });
 
 async function main() {
-    const [k, g, i] = FILES[example];
-    const kernel = await (await fetch(k)).arrayBuffer();
-    const genesis = g ? await (await fetch(g)).text() : null;
-    const inbox = await (await fetch(i)).text();
+    const ex = EXAMPLES[example];
+    const kernel = await (await fetch(ex.kernel)).arrayBuffer();
+    const genesis = ex.genesis ? await (await fetch(ex.genesis)).text() : null;
+    const inbox = await (await fetch(ex.inbox)).text();
     const rows = [];
     for (let rep = 0; rep < reps; rep++) {
         const loaded = next();

@@ -12,17 +12,19 @@ function fail(e) {
     postMessage({ type: 'error', message: e && e.message ? e.message : String(e) });
 }
 
+// Runs the next level; after the last one, says `done` (once) and answers
+// false.
 function step() {
     const t0 = performance.now();
     const json = rollup.step();
     const ms = performance.now() - t0;
-    if (json === undefined) {
-        running = false;
-        postMessage({ type: 'done', root: rollup.root() });
-        return false;
+    if (json !== undefined) {
+        postMessage({ type: 'level', view: JSON.parse(json), ms, done: rollup.done(), levels: rollup.levels() });
     }
-    postMessage({ type: 'level', view: JSON.parse(json), ms, done: rollup.done(), levels: rollup.levels() });
-    return true;
+    if (rollup.done() < rollup.levels()) return true;
+    running = false;
+    postMessage({ type: 'done', root: rollup.root() });
+    return false;
 }
 
 function runOn() {

@@ -92,16 +92,16 @@ pub struct BlockError {
 
 /// The number of the latest block, if the OS made any.
 pub fn latest(durable: &Durable) -> Option<u64> {
-    let bytes = get(durable, std::str::from_utf8(layout::LATEST_BLOCK).ok()?)?;
-    Some(u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?))
+    let bytes = get(durable, layout::LATEST_BLOCK)?;
+    layout::decode_u64(bytes.get(..8)?).ok()
 }
 
 /// Reads block `number`.
 pub fn read(durable: &Durable, number: u64) -> Result<BlockView, BlockError> {
     let bad = |what: &str| BlockError { number, what: what.to_owned() };
-    let rlp = get(durable, &layout::block_header(number)).ok_or_else(|| bad("header"))?;
+    let rlp = get(durable, layout::block_header(number)).ok_or_else(|| bad("header"))?;
     let header = Header::decode(&mut rlp.as_slice()).map_err(|_| bad("header"))?;
-    let hashes = get(durable, &layout::block_transactions(number)).unwrap_or_default();
+    let hashes = get(durable, layout::block_transactions(number)).unwrap_or_default();
     if !hashes.len().is_multiple_of(32) {
         return Err(bad("the list of transaction hashes"));
     }
@@ -109,7 +109,7 @@ pub fn read(durable: &Durable, number: u64) -> Result<BlockView, BlockError> {
         .chunks_exact(32)
         .map(|h| receipt(durable, &B256::from_slice(h)).ok_or_else(|| bad("a receipt")))
         .collect::<Result<_, _>>()?;
-    let deposits = get(durable, &layout::block_deposits(number))
+    let deposits = get(durable, layout::block_deposits(number))
         .unwrap_or_default()
         .chunks_exact(52)
         .map(|d| {
@@ -134,10 +134,10 @@ pub fn read(durable: &Durable, number: u64) -> Result<BlockView, BlockError> {
 
 fn receipt(durable: &Durable, hash: &B256) -> Option<ReceiptView> {
     let envelope =
-        ReceiptEnvelope::decode_2718_exact(&get(durable, &layout::receipt(hash))?).ok()?;
-    let info = layout::ReceiptInfo::decode(&get(durable, &layout::receipt_info(hash))?).ok()?;
+        ReceiptEnvelope::decode_2718_exact(&get(durable, layout::receipt(hash))?).ok()?;
+    let info = layout::ReceiptInfo::decode(&get(durable, layout::receipt_info(hash))?).ok()?;
     // block number (u64) ‖ index (u32) ‖ the raw transaction
-    let included = get(durable, &layout::transaction(hash))?;
+    let included = get(durable, layout::transaction(hash))?;
     let tx = included.get(12..).and_then(|raw| kernel::tx::decode(raw).ok());
     let to = tx.as_ref().and_then(|t| t.to);
     let vm = match info.created.or(to) {
@@ -176,13 +176,13 @@ pub fn vm_of(durable: &Durable, address: &Address) -> String {
     {
         return "system".to_owned();
     }
-    if let Some(record) = get(durable, &layout::prepared(address)) {
+    if let Some(record) = get(durable, layout::prepared(address)) {
         return match Meta::decode(&record).map(|m| m.kind) {
             Some(kind) => vm_name(kind).to_owned(),
             None => "unknown".to_owned(),
         };
     }
-    match get(durable, &layout::code(address)) {
+    match get(durable, layout::code(address)) {
         Some(code) if !code.is_empty() => "EVM".to_owned(),
         _ => "account".to_owned(),
     }
@@ -206,13 +206,8 @@ fn event_name(topic: &B256) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use host::Path;
-
     use super::*;
-
-    fn set(d: &mut Durable, p: &str, v: &[u8]) {
-        d.set(Path::new(p.as_bytes()).unwrap(), v.to_vec()).unwrap();
-    }
+    use crate::testing::set;
 
     #[test]
     fn a_block_not_as_the_layout_says_is_an_error_not_a_panic() {

@@ -28,14 +28,15 @@ pub fn eth(wei: &U256) -> String {
     format!("{whole}.{} ETH", frac.trim_end_matches('0'))
 }
 
-/// The value at `path`, if `path` is a durable-storage path holding one.
-pub fn get(durable: &Durable, path: &str) -> Option<Vec<u8>> {
-    durable.get(Path::new(path.as_bytes()).ok()?).map(<[u8]>::to_vec)
+/// The value at `path` (a `zkos-layout` path), if it is a durable-storage
+/// path holding one.
+pub fn get(durable: &Durable, path: impl AsRef<[u8]>) -> Option<Vec<u8>> {
+    durable.get(Path::new(path.as_ref()).ok()?).map(<[u8]>::to_vec)
 }
 
 /// The chain configuration, if the genesis wrote one.
 pub fn config(durable: &Durable) -> Option<layout::ChainConfig> {
-    layout::ChainConfig::decode(&get(durable, "/zkos/config")?).ok()
+    layout::ChainConfig::decode(&get(durable, layout::CONFIG)?).ok()
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use jsonrpsee::{
 use pvm_runner::{EngineKind, genesis::Genesis};
 use serde_json::Value;
 use wallet::{Call, Wallet};
-use zkos_node::{ChainOptions, Node, NodeConfig, Sealing, rpc::RpcLimits};
+use zkos_node::{ChainOptions, Node, NodeConfig, Sealing, chain::Store, rpc::RpcLimits};
 
 const CHAIN_ID: u64 = 23_115;
 const GWEI: u128 = 1_000_000_000;
@@ -366,8 +366,8 @@ async fn erc20_logs_are_filtered_by_address_topic_and_block() {
         String::from_utf8_lossy(&sealed.outcome.debug)
     );
     let view = node.shared.view().unwrap();
-    assert_eq!(view.get("/zkos/simulation/result").unwrap(), None);
-    assert_eq!(view.get("/zkos/simulation").unwrap(), None);
+    assert_eq!(view.get(b"/zkos/simulation/result").unwrap(), None);
+    assert_eq!(view.get(b"/zkos/simulation").unwrap(), None);
     node.stop().await;
 }
 

@@ -26,6 +26,9 @@
 //! | `/zkos/blocks/<number>/deposits` | the deposits credited in the block, in inbox order: receiver (20 bytes) ‖ wei (U256) each; absent when none |
 //! | `/zkos/block-hashes/<block hash>` | the block's number (u64) |
 //! | `/zkos/head/level`, `/zkos/head/timestamp`, `/zkos/head/counts`, `/zkos/levels` | the last level processed (see the kernel's docs) |
+//!
+//! With the feature `read`, [`read::ChainRead`] reads accounts, blocks,
+//! transactions and receipts back from any store of these values.
 
 #![no_std]
 
@@ -34,6 +37,9 @@ extern crate alloc;
 use alloc::{format, string::String, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256};
+
+#[cfg(feature = "read")]
+pub mod read;
 
 /// The prefix of everything the OS keeps.
 pub const ROOT: &str = "/zkos";

@@ -19,7 +19,7 @@ use layout::ChainConfig;
 use zkos_kernel::tx::{self, TxError};
 
 use crate::{
-    chain::{View, ViewError},
+    chain::{ChainRead, View, ViewError},
     mempool::{Mempool, Pending, PoolError},
 };
 

@@ -2,7 +2,9 @@
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
-use crate::{ChainOptions, Node, NodeConfig, Sealing, mempool::PoolLimits, rpc::RpcLimits};
+use crate::{
+    ChainOptions, Node, NodeConfig, Sealing, chain::ChainRead, mempool::PoolLimits, rpc::RpcLimits,
+};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use pvm_runner::{genesis::Genesis, inbox_file::base58};

@@ -10,7 +10,7 @@ use jsonrpsee::server::ServerHandle;
 use tokio::{sync::Notify, task::JoinHandle};
 
 use crate::{
-    chain::{Chain, ChainError, ChainOptions},
+    chain::{Chain, ChainError, ChainOptions, ChainRead},
     mempool::{Mempool, PoolLimits},
     rpc::{self, RpcLimits},
     sequencer::{self, Sealing, Shared},

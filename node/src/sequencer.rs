@@ -13,7 +13,7 @@ use pvm_runner::{Runner, state::StateReader};
 use tokio::sync::{Notify, broadcast};
 
 use crate::{
-    chain::{self, Chain, ChainError, Request, Sealed, Simulated, View, now},
+    chain::{self, Chain, ChainError, ChainRead, Request, Sealed, Simulated, View, now},
     mempool::Mempool,
 };
 

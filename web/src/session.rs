@@ -227,7 +227,8 @@ impl Session {
         let file_level = self.levels.get(self.done)?;
         let number = self.done as u32 + 1;
         let messages = file_level.encode(number);
-        let before = block::latest(&self.host.durable);
+        // A latest block that does not decode is reported below, after the run.
+        let before = block::latest(&self.host.durable).ok().flatten();
         let (engine, tick_limit) = (&mut self.engine, self.settings.tick_limit);
         let run = level::run_level(
             &mut self.host,
@@ -241,14 +242,18 @@ impl Session {
         let ticketer = decode::config(&self.host.durable).map(|c| c.ticketer).unwrap_or([0; 20]);
         let durable = &self.host.durable;
         let (mut blocks, mut block_errors) = (Vec::new(), Vec::new());
-        if let Some(after) = block::latest(durable) {
-            let first = before.map_or(0, |b| b + 1);
-            for n in first..=after {
-                match block::read(durable, n) {
-                    Ok(b) => blocks.push(b),
-                    Err(e) => block_errors.push(e.to_string()),
+        match block::latest(durable) {
+            Ok(Some(after)) => {
+                let first = before.map_or(0, |b| b + 1);
+                for n in first..=after {
+                    match block::read(durable, n) {
+                        Ok(b) => blocks.push(b),
+                        Err(e) => block_errors.push(e.to_string()),
+                    }
                 }
             }
+            Ok(None) => {}
+            Err(e) => block_errors.push(e.to_string()),
         }
         let messages = messages
             .iter()

@@ -21,7 +21,7 @@ use pvm_runner::{
     state::{StateError, StateReader},
 };
 
-pub use view::{View, ViewError};
+pub use view::{ChainRead, Store, View, ViewError};
 pub use zkos_kernel::ee::evm::trace::TraceFrame;
 pub use zkos_kernel::simulate::{Request, SimStatus};
 

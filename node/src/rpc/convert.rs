@@ -5,7 +5,7 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_rlp::Encodable;
 use alloy_rpc_types_eth::{Block, BlockTransactions, Log, Transaction, TransactionReceipt};
 
-use crate::chain::{View, ViewError, view::Included};
+use crate::chain::{ChainRead, View, ViewError, view::Included};
 
 /// Block `number` with its transactions' hashes, or the transactions
 /// themselves when `full`.

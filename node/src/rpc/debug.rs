@@ -20,7 +20,7 @@ use super::error::{internal, invalid_params, server};
 use zkos_kernel::ee::evm::trace::CallKind;
 
 use crate::{
-    chain::{TraceFrame, sealing_level},
+    chain::{ChainRead, TraceFrame, sealing_level},
     sequencer::Shared,
 };
 

@@ -20,7 +20,7 @@ use pvm_runner::state::UNDO_LEVELS;
 
 use crate::{
     admit::admit,
-    chain::{Request, SimStatus, Simulated, View, sealing_level},
+    chain::{ChainRead, Request, SimStatus, Simulated, View, sealing_level},
     sequencer::Shared,
 };
 

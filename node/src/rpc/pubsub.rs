@@ -23,7 +23,7 @@ use jsonrpsee::{
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{convert, error::invalid_params};
-use crate::sequencer::Shared;
+use crate::{chain::ChainRead, sequencer::Shared};
 
 /// The subscription methods.
 #[rpc(server)]

@@ -3,15 +3,15 @@
 //! receipts (status, gas, logs, created contract) and which VM ran the
 //! contract each one called, and the deposits it credited.
 
-use alloy_consensus::{Header, ReceiptEnvelope};
-use alloy_eips::eip2718::Decodable2718;
-use alloy_primitives::{Address, B256, U256, keccak256};
-use alloy_rlp::Decodable;
+use core::convert::Infallible;
+
+use alloy_primitives::{Address, B256, keccak256};
 use host::Durable;
 use kernel::system::code_record::{Meta, VmKind};
+use layout::read::{ChainRead, ReadError};
 use serde::Serialize;
 
-use super::{eth, get, hex0x};
+use super::{Stored, eth, get, hex0x};
 
 /// A block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,48 +82,46 @@ pub struct DepositView {
 /// Why a block could not be read back (the state is not what the layout
 /// says: a kernel other than Zk OS, or a bug).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("block {number}: {what} is not as the OS's layout says")]
+#[error("block {number}: {why}")]
 pub struct BlockError {
     /// The block.
     pub number: u64,
-    /// What could not be read.
-    pub what: String,
+    /// What could not be read, and why.
+    pub why: String,
 }
 
 /// The number of the latest block, if the OS made any.
-pub fn latest(durable: &Durable) -> Option<u64> {
-    let bytes = get(durable, layout::LATEST_BLOCK)?;
-    layout::decode_u64(bytes.get(..8)?).ok()
+pub fn latest(durable: &Durable) -> Result<Option<u64>, ReadError<Infallible>> {
+    Ok(Stored(durable).latest()?.map(|(number, _)| number))
 }
 
-/// Reads block `number`.
+/// Reads block `number` with the reads the node answers JSON-RPC with.
 pub fn read(durable: &Durable, number: u64) -> Result<BlockView, BlockError> {
-    let bad = |what: &str| BlockError { number, what: what.to_owned() };
-    let rlp = get(durable, layout::block_header(number)).ok_or_else(|| bad("header"))?;
-    let header = Header::decode(&mut rlp.as_slice()).map_err(|_| bad("header"))?;
-    let hashes = get(durable, layout::block_transactions(number)).unwrap_or_default();
-    if !hashes.len().is_multiple_of(32) {
-        return Err(bad("the list of transaction hashes"));
-    }
-    let transactions = hashes
-        .chunks_exact(32)
-        .map(|h| receipt(durable, &B256::from_slice(h)).ok_or_else(|| bad("a receipt")))
+    let bad = |why: String| BlockError { number, why };
+    let store = Stored(durable);
+    let header = store
+        .header(number)
+        .map_err(|e| bad(e.to_string()))?
+        .ok_or_else(|| bad("no header".to_owned()))?;
+    let transactions = store
+        .block_transactions(number)
+        .map_err(|e| bad(e.to_string()))?
+        .iter()
+        .map(|hash| receipt(&store, hash).map_err(&bad))
         .collect::<Result<_, _>>()?;
-    let deposits = get(durable, layout::block_deposits(number))
-        .unwrap_or_default()
-        .chunks_exact(52)
-        .map(|d| {
-            let wei = U256::from_be_slice(&d[20..]);
-            DepositView {
-                receiver: Address::from_slice(&d[..20]).to_checksum(None),
-                wei: wei.to_string(),
-                eth: eth(&wei),
-            }
+    let deposits = store
+        .block_deposits(number)
+        .map_err(|e| bad(e.to_string()))?
+        .into_iter()
+        .map(|d| DepositView {
+            receiver: d.receiver.to_checksum(None),
+            wei: d.wei.to_string(),
+            eth: eth(&d.wei),
         })
         .collect();
     Ok(BlockView {
         number,
-        hash: hex0x(keccak256(&rlp).as_slice()),
+        hash: hex0x(header.hash_slow().as_slice()),
         timestamp: header.timestamp,
         gas_used: header.gas_used,
         gas_limit: header.gas_limit,
@@ -132,16 +130,20 @@ pub fn read(durable: &Durable, number: u64) -> Result<BlockView, BlockError> {
     })
 }
 
-fn receipt(durable: &Durable, hash: &B256) -> Option<ReceiptView> {
-    let envelope =
-        ReceiptEnvelope::decode_2718_exact(&get(durable, layout::receipt(hash))?).ok()?;
-    let info = layout::ReceiptInfo::decode(&get(durable, layout::receipt_info(hash))?).ok()?;
-    // block number (u64) ‖ index (u32) ‖ the raw transaction
-    let included = get(durable, layout::transaction(hash))?;
-    let tx = included.get(12..).and_then(|raw| kernel::tx::decode(raw).ok());
+fn receipt(store: &Stored<'_>, hash: &B256) -> Result<ReceiptView, String> {
+    let (envelope, info) = store
+        .receipt(hash)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no receipt for transaction {hash}"))?;
+    let included = store
+        .transaction(hash)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("transaction {hash} has a receipt but is not stored"))?;
+    // The kernel's decoder, for the sender it recovered when it ran it.
+    let tx = kernel::tx::decode(&included.raw).ok();
     let to = tx.as_ref().and_then(|t| t.to);
     let vm = match info.created.or(to) {
-        Some(a) => vm_of(durable, &a),
+        Some(a) => vm_of(store.0, &a),
         None => "none".to_owned(),
     };
     let logs = envelope
@@ -154,7 +156,7 @@ fn receipt(durable: &Durable, hash: &B256) -> Option<ReceiptView> {
             event: l.topics().first().and_then(event_name).map(str::to_owned),
         })
         .collect();
-    Some(ReceiptView {
+    Ok(ReceiptView {
         hash: hex0x(hash.as_slice()),
         from: tx.as_ref().map(|t| t.sender.to_checksum(None)),
         to: to.map(|a| a.to_checksum(None)),
@@ -206,29 +208,38 @@ fn event_name(topic: &B256) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use alloy_consensus::Header;
+
     use super::*;
     use crate::testing::set;
 
     #[test]
     fn a_block_not_as_the_layout_says_is_an_error_not_a_panic() {
         let mut d = Durable::new();
-        assert_eq!(latest(&d), None);
+        assert_eq!(latest(&d).unwrap(), None);
         set(&mut d, "/zkos/blocks/latest", &[0; 3]);
-        assert_eq!(latest(&d), None, "too short for a number");
-        assert_eq!(read(&d, 0).unwrap_err().what, "header");
+        assert!(latest(&d).is_err(), "too short for a number and a hash");
+        assert_eq!(read(&d, 0).unwrap_err().why, "no header");
         set(&mut d, &layout::block_header(0), b"not rlp");
-        assert_eq!(read(&d, 0).unwrap_err().what, "header");
+        assert!(read(&d, 0).unwrap_err().why.starts_with("stored block header does not decode"));
         let header = Header::default();
         let mut rlp = Vec::new();
         alloy_rlp::Encodable::encode(&header, &mut rlp);
         set(&mut d, &layout::block_header(0), &rlp);
         set(&mut d, &layout::block_transactions(0), &[1; 33]);
-        assert_eq!(read(&d, 0).unwrap_err().what, "the list of transaction hashes");
+        assert_eq!(
+            read(&d, 0).unwrap_err().to_string(),
+            "block 0: stored block transactions does not decode: 33 bytes"
+        );
         set(&mut d, &layout::block_transactions(0), &[1; 32]);
-        assert_eq!(read(&d, 0).unwrap_err().what, "a receipt");
+        assert!(read(&d, 0).unwrap_err().why.starts_with("no receipt for transaction 0x0101"));
         set(&mut d, &layout::block_transactions(0), &[]);
+        set(&mut d, &layout::block_deposits(0), &[1; 51]);
+        assert!(read(&d, 0).unwrap_err().why.starts_with("stored block deposits"));
+        set(&mut d, &layout::block_deposits(0), &[]);
         let block = read(&d, 0).unwrap();
         assert!(block.transactions.is_empty() && block.deposits.is_empty());
+        assert_eq!(block.hash, hex0x(keccak256(&rlp).as_slice()), "the hash is of the stored RLP");
     }
 
     #[test]

@@ -9,8 +9,11 @@ pub mod message;
 pub mod outbox;
 pub mod value;
 
+use core::convert::Infallible;
+
 use alloy_primitives::U256;
 use host::{Durable, Path};
+use layout::read::{ChainRead, Store};
 
 /// `0x`-prefixed lowercase hex.
 pub fn hex0x(bytes: &[u8]) -> String {
@@ -36,7 +39,19 @@ pub fn get(durable: &Durable, path: impl AsRef<[u8]>) -> Option<Vec<u8>> {
 
 /// The chain configuration, if the genesis wrote one.
 pub fn config(durable: &Durable) -> Option<layout::ChainConfig> {
-    layout::ChainConfig::decode(&get(durable, layout::CONFIG)?).ok()
+    Stored(durable).config().ok().flatten()
+}
+
+/// Durable storage as a [`Store`], so the page reads the chain with the
+/// reads the node answers JSON-RPC with ([`ChainRead`]).
+pub struct Stored<'a>(pub &'a Durable);
+
+impl Store for Stored<'_> {
+    type Error = Infallible;
+
+    fn get(&self, path: &[u8]) -> Result<Option<Vec<u8>>, Infallible> {
+        Ok(get(self.0, path))
+    }
 }
 
 #[cfg(test)]

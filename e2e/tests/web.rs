@@ -75,6 +75,13 @@ fn the_transfers_and_counter_examples_give_the_clis_roots() {
     assert!(views.iter().any(|v| !v.failures.is_empty()), "and one level traps");
 }
 
+/// A log as a person reads it: the event with its arguments, if the page
+/// names it.
+fn event(l: &zkos_web::decode::log::LogView) -> Option<String> {
+    let args: Vec<_> = l.args.iter().map(|a| format!("{}: {}", a.name, a.value)).collect();
+    l.event.as_ref().map(|e| format!("{} {{ {} }}", e, args.join(", ")))
+}
+
 /// A level without its hex and hashes that change with the kernel's bytes:
 /// messages, receipts, outbox and the kinds of storage changes.
 fn summarise(v: &LevelView) -> serde_json::Value {
@@ -87,7 +94,7 @@ fn summarise(v: &LevelView) -> serde_json::Value {
             serde_json::json!({
                 "from": t.from, "to": t.to, "status": t.status, "vm": t.vm,
                 "gas_used": t.gas_used, "created": t.created,
-                "events": t.logs.iter().map(|l| l.event.clone()).collect::<Vec<_>>(),
+                "events": t.logs.iter().map(event).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -85,12 +85,17 @@ test('the ERC-20 example runs to the end with the roots and outbox of pvm-runner
     assert.equal(outbox.length, last.outbox.length);
     assert.match(outbox[0], /^Withdrawal: 2,000,000 mutez to tz1/);
     assert.ok(outbox[0].endsWith(`0x${last.outbox[0]}`), 'outbox bytes equal the CLI');
+    // Its receipt names the OS's Withdrawal event with its arguments.
+    const logs = await page.$$eval('table.receipts .log', (ls) => ls.map((l) => l.textContent));
+    assert.ok(logs.some((l) => /^Withdrawal\(sender 0x[0-9a-fA-F]{8}…[0-9a-fA-F]{8}, l1Receiver tz1\w+, amount 2000000000000000000, id 0\)/.test(l)), logs.join(' | '));
 
     // Level 3 holds the failing transfer: a failed receipt on the EVM.
     await page.click('#levels .level[data-level="3"]');
     const statuses = await page.$$eval('table.receipts tbody tr', (rows) => rows.map((r) => r.cells[0].textContent + ' ' + r.cells[3].textContent));
     assert.ok(statuses.includes('✗ failed EVM'), statuses.join(', '));
     assert.ok(statuses.includes('✓ success EVM'), statuses.join(', '));
+    const transfers = await page.$$eval('table.receipts .log', (ls) => ls.map((l) => l.textContent));
+    assert.ok(transfers.some((l) => /^Transfer\(from 0x.+, to 0x.+, value 50000000000000000000\)/.test(l)), transfers.join(' | '));
 
     // Level 1: the deposit decoded from the L1 ticket, and the transactions with their selector.
     await page.click('#levels .level[data-level="1"]');

@@ -279,9 +279,18 @@ function blockView(b) {
                 el('td', {}, fmt.format(t.gas_used)),
                 el('td', {}, t.created ? el('code', {}, t.created) : ''),
                 el('td', {}, t.logs.map((l) => el('div', { class: 'log' },
-                    `${l.event ?? (l.topics[0] ? short(l.topics[0]) : 'anonymous')} from ${short(l.address)}`,
+                    `${logName(l)} from ${short(l.address)}`,
                     el('code', { title: `topics ${l.topics.join(' ')}\ndata ${l.data}` }, ` ${l.topics.length} topics, ${(l.data.length - 2) / 2} B`))))))))
             : null);
+}
+
+// A named event with its arguments (`Transfer(from 0xAb…, to 0xCd…, value
+// 250)`), else the first topic.
+function logName(l) {
+    if (!l.event) return l.topics[0] ? short(l.topics[0]) : 'anonymous';
+    const name = l.event.slice(0, l.event.indexOf('('));
+    const args = l.args.map((a) => `${a.name} ${a.value.startsWith('0x') ? short(a.value) : a.value}`);
+    return `${name}(${args.join(', ')})`;
 }
 
 function outboxList(outbox) {

@@ -5,13 +5,16 @@
 
 use core::convert::Infallible;
 
-use alloy_primitives::{Address, B256, keccak256};
+use alloy_primitives::{Address, B256};
 use host::Durable;
 use kernel::system::code_record::{Meta, VmKind};
 use layout::read::{ChainRead, ReadError};
 use serde::Serialize;
 
-use super::{Stored, eth, get, hex0x};
+use super::{
+    Stored, eth, get, hex0x,
+    log::{self, LogView},
+};
 
 /// A block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,19 +56,6 @@ pub struct ReceiptView {
     pub vm: String,
     /// Its logs.
     pub logs: Vec<LogView>,
-}
-
-/// One log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LogView {
-    /// The emitting contract.
-    pub address: String,
-    /// Its topics.
-    pub topics: Vec<String>,
-    /// Its data.
-    pub data: String,
-    /// The event's name, for the events every token emits.
-    pub event: Option<String>,
 }
 
 /// A credited deposit.
@@ -146,16 +136,7 @@ fn receipt(store: &Stored<'_>, hash: &B256) -> Result<ReceiptView, String> {
         Some(a) => vm_of(store.0, &a),
         None => "none".to_owned(),
     };
-    let logs = envelope
-        .logs()
-        .iter()
-        .map(|l| LogView {
-            address: l.address.to_checksum(None),
-            topics: l.topics().iter().map(|t| hex0x(t.as_slice())).collect(),
-            data: hex0x(&l.data.data),
-            event: l.topics().first().and_then(event_name).map(str::to_owned),
-        })
-        .collect();
+    let logs = envelope.logs().iter().map(log::view).collect();
     Ok(ReceiptView {
         hash: hex0x(hash.as_slice()),
         from: tx.as_ref().map(|t| t.sender.to_checksum(None)),
@@ -199,16 +180,10 @@ pub fn vm_name(kind: VmKind) -> &'static str {
     }
 }
 
-/// The ERC-20 events, by their topic.
-fn event_name(topic: &B256) -> Option<&'static str> {
-    ["Transfer(address,address,uint256)", "Approval(address,address,uint256)"]
-        .into_iter()
-        .find(|sig| keccak256(sig.as_bytes()) == *topic)
-}
-
 #[cfg(test)]
 mod tests {
     use alloy_consensus::Header;
+    use alloy_primitives::keccak256;
 
     use super::*;
     use crate::testing::set;

@@ -1,10 +1,12 @@
 //! What the page shows, decoded from the bytes the OS reads and writes:
-//! inbox [`message`]s, the [`block`] a level made with its receipts,
+//! inbox [`message`]s, the [`block`] a level made with its receipts and
+//! their [`log`]s,
 //! [`outbox`] messages, and durable-storage [`value`]s by the OS's layout.
 //! The kernel's own readers and `zkos-layout` do the decoding; these
 //! modules only turn their answers into serialisable views.
 
 pub mod block;
+pub mod log;
 pub mod message;
 pub mod outbox;
 pub mod value;

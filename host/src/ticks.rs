@@ -6,7 +6,9 @@
 //! charged a fixed cost plus one tick per byte it moves. The constants are
 //! this host's own (the OCaml PVM's tick model is internal to its
 //! interpreter); they are published here so every deterministic engine (wasmi,
-//! the RISC-V replay, the browser) charges exactly the same.
+//! the RISC-V replay, the browser) charges exactly the same. Translating a
+//! function to wasmi's bytecode costs no ticks: the engine caches modules,
+//! so a charge for it would depend on what ran before, not on the level.
 
 /// `read_input`.
 pub const READ_INPUT: u64 = 1_000;

@@ -7,7 +7,8 @@ use host::{
     control::{Failure, RunResult},
 };
 use wasmi::{
-    Caller, Config, Error, FuncType, Linker, Memory, Module, Store, TrapCode, Val, ValType,
+    Caller, Config, CustomFuelCosts, Error, FuncType, Linker, Memory, Module, Store, TrapCode, Val,
+    ValType,
 };
 
 use crate::abi::{self, HOST_MODULE, HostFn, Ret};
@@ -34,9 +35,23 @@ pub struct Env {
 
 impl PvmEngine {
     /// An engine that counts fuel.
+    ///
+    /// wasmi translates a function to its bytecode on first call and, by
+    /// default, charges fuel for that. The modules here are cached across
+    /// levels, so that charge would fall on whichever level first called a
+    /// function in this engine's life: a replay from a witness (a fresh
+    /// engine) would then pay ticks the run did not, and a level near the
+    /// tick limit could run out in the replay alone. Translation is charged
+    /// nothing, so a level's ticks are its instructions and host calls
+    /// only, whatever ran before. (Validation happens when the module is
+    /// made, outside any store, and copies keep wasmi's default price.)
     pub fn new() -> Self {
         let mut config = Config::default();
-        config.consume_fuel(true);
+        config.consume_fuel(true).fuel_cost(CustomFuelCosts {
+            bytes_copied_per_fuel: 64,
+            fuel_per_bytes_translated: 0,
+            fuel_per_bytes_validated: 0,
+        });
         let engine = wasmi::Engine::new(&config);
         let mut linker = Linker::new(&engine);
         for f in HostFn::ALL {
@@ -141,4 +156,39 @@ fn host_call(
         _ => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use host::{Durable, RollupMetadata};
+
+    use super::*;
+
+    /// A kernel whose run calls a function with a body worth translating.
+    const KERNEL: &str = r#"(module
+      (memory (export "memory") 1)
+      (func $work (param $n i32) (result i32) (local $acc i32)
+        (block $done (loop $next
+          (br_if $done (i32.eqz (local.get $n)))
+          (local.set $acc (i32.add (local.get $acc) (i32.mul (local.get $n) (i32.const 3))))
+          (local.set $acc (i32.xor (local.get $acc) (i32.shl (local.get $acc) (i32.const 1))))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $next)))
+        (local.get $acc))
+      (func (export "kernel_run")
+        (i32.store (i32.const 0) (call $work (i32.const 50)))))"#;
+
+    #[test]
+    fn a_runs_ticks_do_not_depend_on_what_the_engine_ran_before() {
+        let kernel = Kernel::new(wat::parse_str(KERNEL).unwrap()).unwrap();
+        let metadata = RollupMetadata { address: [0; 20], origination_level: 0 };
+        let mut host = Host::new(Durable::new(), metadata);
+        let mut warm = PvmEngine::new();
+        let (first, f1) = warm.run(&mut host, &kernel, 1_000_000);
+        let (again, f2) = warm.run(&mut host, &kernel, 1_000_000);
+        let (fresh, f3) = PvmEngine::new().run(&mut host, &kernel, 1_000_000);
+        assert!(f1.is_none() && f2.is_none() && f3.is_none());
+        assert!(first > 50, "the loop ran: {first} ticks");
+        assert_eq!((first, fresh), (again, again), "a cached module costs what a new one does");
+    }
 }

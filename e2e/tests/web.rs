@@ -2,7 +2,8 @@
 //! runs the same code compiled to wasm32, see web/tests) against the CLI:
 //! the same kernel, genesis and inbox give the same roots, outboxes and
 //! ticks as `pvm-runner run --engine pvm`, and each level's report says
-//! what a person needs to read.
+//! what a person needs to read. With witnesses on, it records the CLI's
+//! witnesses and replays them to the CLI's statements.
 
 use std::process::Command;
 
@@ -73,6 +74,72 @@ fn the_transfers_and_counter_examples_give_the_clis_roots() {
     let views = assert_same_as_cli("counter_kernel", &example("inboxes/counter.json"), None);
     assert!(views.iter().any(|v| v.reboots > 0), "the counter reboots");
     assert!(views.iter().any(|v| !v.failures.is_empty()), "and one level traps");
+}
+
+/// The page records each level's witness as `pvm-runner run --witness`
+/// does, byte for byte, and its replay in the session reaches the
+/// statement `pvm-runner prove --native` prints for the level.
+#[test]
+fn the_witnesses_the_page_records_are_the_clis_and_replay_alike() {
+    let examples = [
+        ("zkos_kernel", example("inboxes/erc20.json"), Some(example("genesis/dev.json"))),
+        ("counter_kernel", example("inboxes/counter.json"), None),
+    ];
+    for (stem, inbox, genesis) in examples {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        let kernel_file = kernel_path(stem);
+        let mut run = Command::new(env!("CARGO_BIN_EXE_pvm-runner-e2e"));
+        run.args(["run", "--engine", "pvm", "--witness", "--kernel"])
+            .arg(&kernel_file)
+            .args(["--inbox", &inbox, "--state"])
+            .arg(&state);
+        if let Some(g) = &genesis {
+            run.args(["--genesis", g]);
+        }
+        let out = run.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+        let genesis = genesis.map(|g| std::fs::read_to_string(g).unwrap());
+        let settings = Settings { record_witness: true, ..Settings::default() };
+        let mut s = Session::new(
+            kernel(stem),
+            genesis.as_deref(),
+            &std::fs::read_to_string(&inbox).unwrap(),
+            settings,
+        )
+        .unwrap();
+        let views: Vec<LevelView> = std::iter::from_fn(|| s.step()).collect();
+        let levels = views.len() as u32;
+        assert!(levels > 1);
+        for level in 1..=levels {
+            let file = dir.path().join(format!("witness-{level}"));
+            let out = Command::new(env!("CARGO_BIN_EXE_pvm-runner-e2e"))
+                .args(["prove", "--native", "--json", "--level", &level.to_string(), "--state"])
+                .arg(&state)
+                .arg("--witness-out")
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let proved: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(proved["matches"], true, "{stem} level {level}: {proved}");
+            assert!(
+                std::fs::read(&file).unwrap() == s.witness(level).unwrap(),
+                "{stem} level {level}: the witness differs from the CLI's"
+            );
+            let replayed = s.replay(level).unwrap();
+            assert!(replayed.mismatches.is_empty(), "{stem} level {level}: {replayed:?}");
+            for field in ["pre_root", "post_root", "inbox_hash", "outbox_commitment"] {
+                let ours = serde_json::to_value(&replayed).unwrap()[field].clone();
+                assert_eq!(ours, proved[field], "{stem} level {level}: {field}");
+            }
+            assert_eq!(serde_json::json!(replayed.ticks), proved["ticks"]);
+            // A replay starts with a fresh engine, the run did not: the
+            // ticks must not tell them apart.
+            assert_eq!(replayed.ticks, views[level as usize - 1].ticks, "{stem} level {level}");
+        }
+    }
 }
 
 /// A log as a person reads it: the event with its arguments, if the page

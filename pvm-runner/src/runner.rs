@@ -13,11 +13,10 @@
 use std::path::Path as FsPath;
 
 use host::{
-    Durable, Hash, Host, Outbox, Path, READONLY_BOOT_PATH, RollupMetadata,
-    control::LevelReport,
-    witness::{LevelWitness, Recorder, WitnessError},
+    Durable, Hash, Host, Outbox, Path, READONLY_BOOT_PATH, RollupMetadata, control::LevelReport,
+    witness::WitnessError,
 };
-use pvm::level;
+use pvm::{level, record::Recording};
 
 use crate::{
     engine::{Engine, EngineKind},
@@ -234,13 +233,8 @@ impl Runner {
         }
         let level = self.next_level;
         let tick_limit = self.config.tick_limit;
-        let recorder = self.config.record_witness.then(|| {
-            // A replay starts with no kernel loaded; so does a recorded run,
-            // so that both look at the same storage.
-            self.loaded = None;
-            self.host.preimages.take_used();
-            Recorder::start(&mut self.host.durable)
-        });
+        let recording =
+            self.config.record_witness.then(|| Recording::start(&mut self.host, &mut self.loaded));
         let engine = &mut self.engine;
         let run = level::run_level(
             &mut self.host,
@@ -252,27 +246,12 @@ impl Runner {
         let (report, refused_upgrades) = (run.report, run.refused_upgrades);
         // A witness that cannot be recorded (a bug in the recorder) does not
         // cost the level: it is committed without one, and the outcome says why.
-        let (witness, witness_error) = match recorder {
+        let (witness, witness_error) = match recording
+            .map(|r| r.finish(&mut self.host, level, tick_limit, messages.clone()))
+        {
             None => (None, None),
-            Some(r) => {
-                let pre_root = r.pre_root();
-                let preimages = self.host.preimages.take_used();
-                match r.finish(&mut self.host.durable) {
-                    Ok(tree) => {
-                        let w = LevelWitness {
-                            level,
-                            tick_limit,
-                            metadata: self.host.metadata,
-                            pre_root,
-                            inbox: messages.clone(),
-                            preimages,
-                            tree,
-                        };
-                        (Some(w.encode()), None)
-                    }
-                    Err(e) => (None, Some(e)),
-                }
-            }
+            Some(Ok(w)) => (Some(w), None),
+            Some(Err(e)) => (None, Some(e)),
         };
         let root = self.host.durable.root();
         let outbox_commitment = Outbox::commitment(&report.outbox);

@@ -20,7 +20,8 @@ fn js<E: std::fmt::Display>(e: E) -> JsError {
 impl Rollup {
     /// Originates `kernel` (with `genesis`, a genesis file's text) and
     /// reads `inbox` (an inbox file's text); `tick_limit` and `rollup` (an
-    /// `sr1…` address) default to the runner's. Throws an `Error` naming
+    /// `sr1…` address) default to the runner's; `record_witness` keeps each
+    /// level's witness for [`Rollup::replay`]. Throws an `Error` naming
     /// what is wrong with the files.
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -29,8 +30,10 @@ impl Rollup {
         inbox: &str,
         tick_limit: Option<u64>,
         rollup: Option<String>,
+        record_witness: Option<bool>,
     ) -> Result<Rollup, JsError> {
-        let mut settings = Settings::default();
+        let mut settings =
+            Settings { record_witness: record_witness.unwrap_or(false), ..Settings::default() };
         if let Some(t) = tick_limit {
             settings.tick_limit = t;
         }
@@ -70,6 +73,19 @@ impl Rollup {
     /// The whole value at `path`, or `undefined`.
     pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>, JsError> {
         self.session.read(path).map_err(js)
+    }
+
+    /// Replays `level` from its witness alone and holds the statement
+    /// against the run, as JSON; throws when the level has no witness.
+    pub fn replay(&self, level: u32) -> Result<String, JsError> {
+        let replayed = self.session.replay(level).map_err(js)?;
+        serde_json::to_string(&replayed).map_err(js)
+    }
+
+    /// The witness recorded for `level` (`pvm-runner prove --witness-out`'s
+    /// bytes), or `undefined`.
+    pub fn witness(&self, level: u32) -> Option<Vec<u8>> {
+        self.session.witness(level).map(<[u8]>::to_vec)
     }
 
     /// `path` for the storage browser (value preview, words, children), as JSON.

@@ -7,7 +7,7 @@
 //! ([`pvm::PvmEngine`]), and the genesis and inbox file readers of
 //! `zkos-inputs`. Only the reporting is this crate's.
 
-use host::{Durable, Host, Outbox, Path, RollupMetadata};
+use host::{Durable, Host, Outbox, Path, RollupMetadata, witness::inbox_hash};
 use inputs::{
     genesis::{Genesis, GenesisError},
     inbox_file::{self, FileLevel, InboxFileError},
@@ -15,6 +15,8 @@ use inputs::{
 use pvm::{
     Kernel, KernelError, PvmEngine,
     level::{self, DEFAULT_ROLLUP_ADDRESS, DEFAULT_TICK_LIMIT},
+    record::Recording,
+    replay::{Committed, ReplayError, replay},
 };
 use serde::Serialize;
 
@@ -48,6 +50,12 @@ pub enum SessionError {
         /// The path.
         path: String,
     },
+    /// The level has not run, or ran without recording its witness.
+    #[error("level {0} has no witness: it has not run, or ran with witnesses off")]
+    NoWitness(u32),
+    /// The replay of a witness gave no statement.
+    #[error("the replay of level {0} failed: {1}")]
+    Replay(u32, ReplayError),
 }
 
 /// Settings of a session.
@@ -57,6 +65,10 @@ pub struct Settings {
     pub tick_limit: u64,
     /// The rollup's address.
     pub rollup: [u8; 20],
+    /// Record each level's witness, for [`Session::replay`] (as `pvm-runner
+    /// run --witness` does): a copy of the state per level, so off unless
+    /// asked for.
+    pub record_witness: bool,
 }
 
 impl Settings {
@@ -69,7 +81,11 @@ impl Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { tick_limit: DEFAULT_TICK_LIMIT, rollup: DEFAULT_ROLLUP_ADDRESS }
+        Self {
+            tick_limit: DEFAULT_TICK_LIMIT,
+            rollup: DEFAULT_ROLLUP_ADDRESS,
+            record_witness: false,
+        }
     }
 }
 
@@ -84,6 +100,14 @@ pub struct Session {
     done: usize,
     settings: Settings,
     shadow: Shadow,
+    /// The witnesses recorded, by level index (level `n` at `n - 1`).
+    witnesses: Vec<Option<Witnessed>>,
+}
+
+/// A level's witness and what its run committed.
+struct Witnessed {
+    bytes: Vec<u8>,
+    committed: Committed,
 }
 
 /// What one level did, for the page.
@@ -121,6 +145,33 @@ pub struct LevelView {
     pub debug: String,
     /// What the level did to durable storage.
     pub changes: Vec<ChangeView>,
+    /// The size of the witness recorded for the level, if one was.
+    pub witness_bytes: Option<usize>,
+    /// Why no witness could be recorded (a bug of the recorder; the level
+    /// stands).
+    pub witness_error: Option<String>,
+}
+
+/// A level replayed from its witness alone: what the replay established,
+/// held against what the session's run committed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplayView {
+    /// The level.
+    pub level: u32,
+    /// The witness's size.
+    pub witness_bytes: usize,
+    /// The root before the level, as the witness proves it.
+    pub pre_root: String,
+    /// The root the replay reached.
+    pub post_root: String,
+    /// The hash of the inbox it read.
+    pub inbox_hash: String,
+    /// The commitment of the outbox it wrote.
+    pub outbox_commitment: String,
+    /// Ticks of each `kernel_run` in the replay.
+    pub ticks: Vec<u64>,
+    /// Where the replay and the run differ: empty when they agree.
+    pub mismatches: Vec<String>,
 }
 
 /// One inbox message.
@@ -197,6 +248,7 @@ impl Session {
             done: 0,
             settings,
             shadow,
+            witnesses: Vec::new(),
         })
     }
 
@@ -229,6 +281,10 @@ impl Session {
         let messages = file_level.encode(number);
         // A latest block that does not decode is reported below, after the run.
         let before = block::latest(&self.host.durable).ok().flatten();
+        let recording = self
+            .settings
+            .record_witness
+            .then(|| Recording::start(&mut self.host, &mut self.loaded));
         let (engine, tick_limit) = (&mut self.engine, self.settings.tick_limit);
         let run = level::run_level(
             &mut self.host,
@@ -239,6 +295,33 @@ impl Session {
         );
         self.done += 1;
         let report = run.report;
+        let outbox_commitment = Outbox::commitment(&report.outbox);
+        let (witness_bytes, witness_error) = match recording {
+            None => {
+                self.witnesses.push(None);
+                (None, None)
+            }
+            Some(r) => {
+                let pre_root = r.pre_root();
+                match r.finish(&mut self.host, number, tick_limit, messages.clone()) {
+                    Ok(bytes) => {
+                        let committed = Committed {
+                            pre_root: Some(pre_root),
+                            post_root: self.host.durable.root(),
+                            inbox_hash: inbox_hash(&messages),
+                            outbox_commitment,
+                        };
+                        let len = bytes.len();
+                        self.witnesses.push(Some(Witnessed { bytes, committed }));
+                        (Some(len), None)
+                    }
+                    Err(e) => {
+                        self.witnesses.push(None);
+                        (None, Some(e.to_string()))
+                    }
+                }
+            }
+        };
         let ticketer = decode::config(&self.host.durable).map(|c| c.ticketer).unwrap_or([0; 20]);
         let durable = &self.host.durable;
         let (mut blocks, mut block_errors) = (Vec::new(), Vec::new());
@@ -286,7 +369,7 @@ impl Session {
         Some(LevelView {
             level: number,
             state_root: self.root(),
-            outbox_commitment: hex::encode(Outbox::commitment(&report.outbox)),
+            outbox_commitment: hex::encode(outbox_commitment),
             ticks: report.ticks_per_run(),
             tick_limit,
             reboots: report.runs.len().saturating_sub(1),
@@ -300,6 +383,38 @@ impl Session {
             block_errors,
             debug,
             changes,
+            witness_bytes,
+            witness_error,
+        })
+    }
+
+    /// The witness recorded for `level`, encoded as `pvm-runner prove
+    /// --witness-out` writes it.
+    pub fn witness(&self, level: u32) -> Option<&[u8]> {
+        self.witnessed(level).map(|w| w.bytes.as_slice())
+    }
+
+    fn witnessed(&self, level: u32) -> Option<&Witnessed> {
+        let index = usize::try_from(level.checked_sub(1)?).ok()?;
+        self.witnesses.get(index)?.as_ref()
+    }
+
+    /// Replays `level` from its witness alone (the stateless replay a
+    /// proof of the level proves, as `pvm-runner prove --native` runs it)
+    /// and holds the statement against what this session's run committed.
+    pub fn replay(&self, level: u32) -> Result<ReplayView, SessionError> {
+        let w = self.witnessed(level).ok_or(SessionError::NoWitness(level))?;
+        let replayed = replay(&w.bytes).map_err(|e| SessionError::Replay(level, e))?;
+        let s = &replayed.statement;
+        Ok(ReplayView {
+            level: s.level,
+            witness_bytes: w.bytes.len(),
+            pre_root: hex::encode(s.pre_root),
+            post_root: hex::encode(s.post_root),
+            inbox_hash: hex::encode(s.inbox_hash),
+            outbox_commitment: hex::encode(s.outbox_commitment),
+            ticks: replayed.ticks,
+            mismatches: w.committed.mismatches(s).into_iter().map(str::to_owned).collect(),
         })
     }
 
@@ -425,6 +540,43 @@ mod tests {
         assert_eq!(paths, [("/seen", ChangeKind::Changed)]);
         assert_ne!(v.changes[0].before, v.changes[0].after);
         assert!(s.step().is_none(), "two levels in the file");
+    }
+
+    #[test]
+    fn a_recorded_witness_replays_to_the_levels_root_and_outbox() {
+        let inbox = r#"[[{"external_text": "hi"}], [{"external_text": "!boom"}], []]"#;
+        let wasm = wat::parse_str(KERNEL).unwrap();
+        let settings = Settings { record_witness: true, ..Settings::default() };
+        let mut s = Session::new(wasm, None, inbox, settings).unwrap();
+        let (mut roots, mut ticks) = (vec![s.root()], vec![]);
+        while let Some(v) = s.step() {
+            assert_eq!((v.witness_bytes.is_some(), v.witness_error), (true, None));
+            roots.push(v.state_root);
+            ticks.push(v.ticks);
+        }
+        for level in 1..=3u32 {
+            let r = s.replay(level).unwrap();
+            let i = level as usize;
+            assert_eq!((r.level, &r.pre_root, &r.post_root), (level, &roots[i - 1], &roots[i]));
+            assert!(r.mismatches.is_empty(), "level {level}: {:?}", r.mismatches);
+            assert_eq!(r.ticks, ticks[i - 1], "level {level}: the replay's ticks are the run's");
+            assert_eq!(r.witness_bytes, s.witness(level).unwrap().len());
+        }
+        assert!(matches!(s.replay(4), Err(SessionError::NoWitness(4))));
+        assert!(matches!(s.replay(0), Err(SessionError::NoWitness(0))));
+    }
+
+    #[test]
+    fn without_witnesses_a_level_cannot_be_replayed() {
+        let mut s = session(r#"[[]]"#);
+        let v = s.step().unwrap();
+        assert_eq!(v.witness_bytes, None);
+        assert!(s.witness(1).is_none());
+        let e = s.replay(1).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "level 1 has no witness: it has not run, or ran with witnesses off"
+        );
     }
 
     #[test]

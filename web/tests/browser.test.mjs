@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PAGE_DIR, serve } from './serve.mjs';
@@ -105,6 +105,19 @@ test('the ERC-20 example runs to the end with the roots and outbox of pvm-runner
     await page.click('#levels .level[data-level="2"]');
     const tx = await page.$$eval('tr.msg.transaction td:nth-child(3)', (tds) => tds.map((t) => t.textContent));
     assert.ok(tx.some((t) => t.includes('selector 0xa9059cbb')), `an ERC-20 transfer(address,uint256): ${tx.join(' | ')}`);
+
+    // Level 2 replayed in the tab from its witness alone reaches the run's
+    // (and the CLI's) root; the witness downloads whole.
+    await page.click('#replay');
+    await page.waitForSelector('#replay-result [data-verdict]', { timeout: 120_000 });
+    assert.equal(await page.getAttribute('#replay-result [data-verdict]', 'data-verdict'), 'matches',
+        await page.textContent('#replay-result'));
+    assert.equal(await page.textContent('#replay-root'), expected[1].state_root);
+    const size = Number((await page.textContent('.witness-size')).replace(/[^0-9]/g, ''));
+    assert.ok(size > 0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-witness')]);
+    assert.equal(download.suggestedFilename(), 'level-2.witness');
+    assert.equal(statSync(await download.path()).size, size);
 
     // The storage browser marks what the level changed.
     const changed = await page.$$eval('#tree .node.changed, #tree .node.added', (ns) => ns.map((n) => n.dataset.path));

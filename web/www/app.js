@@ -77,7 +77,7 @@ function reset() {
 function load(kernel, genesis, inbox, name, extra = {}) {
     reset();
     setStatus(`Loading ${name}…`);
-    worker.postMessage({ type: 'load', kernel, genesis, inbox, ...extra }, [kernel]);
+    worker.postMessage({ type: 'load', kernel, genesis, inbox, witness: $('record-witness').checked, ...extra }, [kernel]);
 }
 
 async function loadExample() {
@@ -146,6 +146,12 @@ worker.onmessage = ({ data }) => {
         }
         case 'read':
             showValue(data);
+            break;
+        case 'replay':
+            showReplay(data);
+            break;
+        case 'witness':
+            if (data.bytes) download(data.bytes, `level-${data.level}.witness`);
             break;
         case 'error':
             showError(data.message);
@@ -217,9 +223,55 @@ function renderLevel(v) {
             v.block_errors.map((e) => el('p', { class: 'failure' }, e))),
         section('Outbox', v.outbox.length ? outboxList(v.outbox) : el('p', { class: 'hint' }, 'Empty.')),
         section('Debug log', v.debug ? el('pre', { class: 'debug' }, v.debug) : el('p', { class: 'hint' }, 'Nothing written.')),
+        section('Witness', witnessPart(v)),
         section(`Storage changes (${v.changes.length})`, changesTable(v.changes)),
     ];
     view.replaceChildren(...parts.filter((p) => p));
+}
+
+// The level's witness: replayed in the worker from the witness alone (what a
+// proof of the level proves), or saved for `pvm-runner`.
+function witnessPart(v) {
+    if (v.witness_error) return el('p', { class: 'failure' }, `No witness: ${v.witness_error}`);
+    if (v.witness_bytes == null) return el('p', { class: 'hint' }, 'Not recorded: load with "Record witnesses" on.');
+    return el('div', {},
+        el('p', {}, el('span', { class: 'witness-size' }, fmt.format(v.witness_bytes)), ` bytes: the level's inbox and the part of the pre-state it read, with Merkle paths to the pre-state root. `,
+            el('button', { id: 'replay', onclick: () => {
+                $('replay-result').replaceChildren(el('p', { class: 'hint' }, 'Replaying…'));
+                worker.postMessage({ type: 'replay', level: v.level });
+            } }, 'Replay from the witness'),
+            ' ',
+            el('button', { id: 'download-witness', onclick: () => worker.postMessage({ type: 'witness', level: v.level }) }, 'Download')),
+        el('div', { id: 'replay-result' }));
+}
+
+function showReplay(data) {
+    const out = $('replay-result');
+    if (!out || state.selected?.level !== data.level) return;
+    if (data.error) {
+        out.replaceChildren(el('p', { class: 'failure' }, data.error));
+        return;
+    }
+    const r = data.view;
+    const verdict = r.mismatches.length
+        ? el('p', { class: 'failure', 'data-verdict': 'differs' }, `✗ The replay differs from the run in: ${r.mismatches.join(', ')}.`)
+        : el('p', { class: 'replay-ok', 'data-verdict': 'matches' },
+            `✓ Replayed from the witness alone in ${data.ms.toFixed(0)} ms: the same pre-state root, inbox, post-state root and outbox as the run.`);
+    out.replaceChildren(verdict, el('dl', { class: 'summary' },
+        el('dt', {}, 'Pre-state root'), el('dd', {}, el('code', {}, r.pre_root)),
+        el('dt', {}, 'Post-state root'), el('dd', {}, el('code', { id: 'replay-root' }, r.post_root)),
+        el('dt', {}, 'Inbox hash'), el('dd', {}, el('code', {}, r.inbox_hash)),
+        el('dt', {}, 'Outbox commitment'), el('dd', {}, el('code', {}, r.outbox_commitment)),
+        el('dt', {}, 'Ticks'), el('dd', {}, r.ticks.map((t) => fmt.format(t)).join(' + '))));
+}
+
+function download(bytes, name) {
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const a = el('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function tickChart(v) {

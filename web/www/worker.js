@@ -47,7 +47,7 @@ onmessage = async ({ data }) => {
                 rollup = null;
                 const tickLimit = data.tickLimit ? BigInt(data.tickLimit) : undefined;
                 rollup = new Rollup(new Uint8Array(data.kernel), data.genesis ?? undefined, data.inbox, tickLimit,
-                    data.rollup ?? undefined);
+                    data.rollup ?? undefined, data.witness ?? false);
                 const preimages = (data.preimages ?? []).map((p) => rollup.add_preimage(new Uint8Array(p)));
                 postMessage({ type: 'loaded', levels: rollup.levels(), root: rollup.root(), preimages });
                 break;
@@ -66,6 +66,23 @@ onmessage = async ({ data }) => {
                 running = false;
                 postMessage({ type: 'stopped' });
                 break;
+            case 'replay': {
+                // A level without a witness is the asker's mistake: answered, and a run goes on.
+                try {
+                    if (!rollup) throw new Error('load a kernel and an inbox first');
+                    const t0 = performance.now();
+                    const view = JSON.parse(rollup.replay(data.level));
+                    postMessage({ type: 'replay', level: data.level, view, ms: performance.now() - t0 });
+                } catch (e) {
+                    postMessage({ type: 'replay', level: data.level, error: e.message });
+                }
+                break;
+            }
+            case 'witness': {
+                const bytes = rollup?.witness(data.level);
+                postMessage({ type: 'witness', level: data.level, bytes }, bytes ? [bytes.buffer] : []);
+                break;
+            }
             case 'read': {
                 // A bad path is the reader's mistake: answered, and a run goes on.
                 try {

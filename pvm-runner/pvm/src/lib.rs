@@ -6,6 +6,7 @@
 //! - [`abi`]: the `smart_rollup_core` functions as engines see them;
 //! - [`engine`]: wasmi with fuel as ticks — the `pvm` engine;
 //! - [`level`]: one level (control flow and upgrade rule);
+//! - [`record`]: a level's witness, recorded while it runs;
 //! - [`replay`]: a level replayed from a [`host::witness`] alone, giving
 //!   its [`replay::Statement`] (pre- and post-state roots, inbox hash,
 //!   outbox commitment).
@@ -26,6 +27,7 @@ pub mod engine;
 pub mod kernel;
 pub mod level;
 pub mod oracle;
+pub mod record;
 pub mod replay;
 
 pub use engine::PvmEngine;

@@ -60,6 +60,42 @@ impl Statement {
     }
 }
 
+/// What a run of a level committed, to hold a replay's [`Statement`]
+/// against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    /// The root before the level, when it is known.
+    pub pre_root: Option<Hash>,
+    /// The root after it.
+    pub post_root: Hash,
+    /// The hash of the level's inbox ([`host::witness::inbox_hash`]).
+    pub inbox_hash: Hash,
+    /// Its outbox commitment.
+    pub outbox_commitment: Hash,
+}
+
+impl Committed {
+    /// The fields where `statement` differs from what was committed (none:
+    /// the replay reached the same level).
+    pub fn mismatches(&self, statement: &Statement) -> Vec<&'static str> {
+        let s = statement;
+        let mut out = Vec::new();
+        if self.pre_root.is_some_and(|r| r != s.pre_root) {
+            out.push("pre-state root");
+        }
+        if self.post_root != s.post_root {
+            out.push("post-state root");
+        }
+        if self.inbox_hash != s.inbox_hash {
+            out.push("inbox hash");
+        }
+        if self.outbox_commitment != s.outbox_commitment {
+            out.push("outbox commitment");
+        }
+        out
+    }
+}
+
 /// The size of an encoded [`Statement`].
 pub const STATEMENT_SIZE: usize = 4 + 4 * 32;
 
@@ -111,4 +147,40 @@ pub fn replay(witness: &[u8]) -> Result<Replayed, ReplayError> {
         outbox_commitment: Outbox::commitment(&run.report.outbox),
     };
     Ok(Replayed { statement, ticks: run.report.ticks_per_run(), outbox: run.report.outbox })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mismatches_name_each_field_that_differs() {
+        let statement = Statement {
+            level: 3,
+            pre_root: [1; 32],
+            post_root: [2; 32],
+            inbox_hash: [3; 32],
+            outbox_commitment: [4; 32],
+        };
+        let same = Committed {
+            pre_root: Some([1; 32]),
+            post_root: [2; 32],
+            inbox_hash: [3; 32],
+            outbox_commitment: [4; 32],
+        };
+        assert!(same.mismatches(&statement).is_empty());
+        let unknown_pre = Committed { pre_root: None, ..same.clone() };
+        assert!(unknown_pre.mismatches(&statement).is_empty(), "an unknown pre-root is not held");
+        let other = Committed {
+            pre_root: Some([9; 32]),
+            post_root: [9; 32],
+            inbox_hash: [9; 32],
+            outbox_commitment: [9; 32],
+        };
+        assert_eq!(
+            other.mismatches(&statement),
+            ["pre-state root", "post-state root", "inbox hash", "outbox commitment"]
+        );
+        assert_eq!(Statement::decode(&statement.encode()), Some(statement));
+    }
 }

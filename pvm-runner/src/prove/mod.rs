@@ -20,6 +20,10 @@ use pvm::{
     replay::{ReplayError, Statement, replay},
 };
 
+/// What the runner committed for a level (the pre-state root is known
+/// when the state keeps the previous level's, or the origination root).
+pub use pvm::replay::Committed;
+
 use crate::state::{State, StateError};
 
 /// Why a level could not be checked.
@@ -69,19 +73,6 @@ pub enum Replayer {
     },
 }
 
-/// What the runner committed for a level.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Committed {
-    /// The root before the level, when the state knows it.
-    pub pre_root: Option<Hash>,
-    /// The root after it.
-    pub post_root: Hash,
-    /// The hash of the inbox kept for the level.
-    pub inbox_hash: Hash,
-    /// Its outbox commitment.
-    pub outbox_commitment: Hash,
-}
-
 /// A level replayed from its witness.
 #[derive(Debug, Clone)]
 pub struct Proved {
@@ -102,21 +93,7 @@ pub struct Proved {
 impl Proved {
     /// The fields where the replay and the commitment differ (none: it matches).
     pub fn mismatches(&self) -> Vec<&'static str> {
-        let (s, c) = (&self.statement, &self.committed);
-        let mut out = Vec::new();
-        if c.pre_root.is_some_and(|r| r != s.pre_root) {
-            out.push("pre-state root");
-        }
-        if c.post_root != s.post_root {
-            out.push("post-state root");
-        }
-        if c.inbox_hash != s.inbox_hash {
-            out.push("inbox hash");
-        }
-        if c.outbox_commitment != s.outbox_commitment {
-            out.push("outbox commitment");
-        }
-        out
+        self.committed.mismatches(&self.statement)
     }
 }
 

@@ -6,6 +6,9 @@
 //!   semantics (ticks, tick limit, reboots, upgrades, rollback of a failed
 //!   run), through the same `host`, `zkos-pvm` and `zkos-inputs` code as
 //!   `pvm-runner run --engine pvm`, so roots and outboxes are the same;
+//!   with [`Settings::record_witness`] it keeps each level's witness (the
+//!   CLI's bytes) and replays a level from it alone, as `pvm-runner prove
+//!   --native` does;
 //! - [`diff`]: what a level added, changed and deleted in durable storage;
 //! - [`decode`]: inbox messages, blocks and receipts, outbox messages and
 //!   storage values in words, read with the kernel's own decoders;
@@ -25,9 +28,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Not done: the page does not record witnesses or replay levels from
-//! them (`pvm-runner prove`), and keeps no state between visits (a reload
-//! starts from origination).
+//! Not done: the page keeps no state between visits (a reload starts from
+//! origination), and it replays witnesses natively in wasm, not in the
+//! RISC-V proving guest (`pvm-runner prove` without `--native`).
 #![deny(rustdoc::broken_intra_doc_links)]
 
 #[cfg(target_arch = "wasm32")]

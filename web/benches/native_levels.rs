@@ -1,7 +1,10 @@
 //! The native side of the browser benchmark (`scripts/bench-web.sh`): the
 //! same `Session` code the page runs, compiled natively, over the same
 //! kernel, genesis and inbox, `REPS` times; prints one JSON line per level
-//! and repetition: `{"rep", "level", "ticks", "ms"}`.
+//! and repetition: `{"rep", "level", "ticks", "ms", "replay_ms",
+//! "witness_bytes"}`. `ms` times a level's run without witnesses (as the
+//! page's first figures were taken); `replay_ms` times its replay from the
+//! witness a second session recorded.
 //!
 //! `cargo bench -p zkos-web --bench native_levels -- KERNEL INBOX [GENESIS] [REPS]`
 
@@ -23,15 +26,28 @@ fn main() -> anyhow::Result<()> {
         None => None,
     };
     let reps: usize = rest.get(1).map(|r| r.parse()).transpose()?.unwrap_or(5);
+    let with_witnesses = Settings { record_witness: true, ..Settings::default() };
     for rep in 0..reps {
         let mut session =
             Session::new(kernel.clone(), genesis.as_deref(), &inbox, Settings::default())?;
+        let mut recorded =
+            Session::new(kernel.clone(), genesis.as_deref(), &inbox, with_witnesses)?;
         loop {
             let t0 = Instant::now();
             let Some(level) = session.step() else { break };
             let ms = t0.elapsed().as_secs_f64() * 1e3;
             let ticks: u64 = level.ticks.iter().sum();
-            println!(r#"{{"rep":{rep},"level":{},"ticks":{ticks},"ms":{ms:.3}}}"#, level.level);
+            recorded.step().context("the recording session ran out of levels")?;
+            let t0 = Instant::now();
+            let replayed = recorded.replay(level.level)?;
+            let replay_ms = t0.elapsed().as_secs_f64() * 1e3;
+            if !replayed.mismatches.is_empty() {
+                bail!("level {}: the replay differs in {:?}", level.level, replayed.mismatches);
+            }
+            println!(
+                r#"{{"rep":{rep},"level":{},"ticks":{ticks},"ms":{ms:.3},"replay_ms":{replay_ms:.3},"witness_bytes":{}}}"#,
+                level.level, replayed.witness_bytes
+            );
         }
     }
     Ok(())

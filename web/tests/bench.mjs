@@ -41,8 +41,9 @@ async function browser(ctx, url, name) {
 function byLevel(rows) {
     const m = new Map();
     for (const r of rows) {
-        if (!m.has(r.level)) m.set(r.level, { ticks: r.ticks, ms: [] });
+        if (!m.has(r.level)) m.set(r.level, { ticks: r.ticks, witness: r.witness_bytes, ms: [], replay: [] });
         m.get(r.level).ms.push(r.ms);
+        m.get(r.level).replay.push(r.replay_ms);
     }
     return m;
 }
@@ -67,6 +68,13 @@ try {
             console.log(`| ${level} | ${ticks.toLocaleString('en')} | ${nm.toFixed(1)} | ${bm.toFixed(1)} | ${(bm / nm).toFixed(2)}x | ${(ticks / nm / 1e3).toFixed(0)} | ${(ticks / bm / 1e3).toFixed(0)} |`);
         }
         console.log(`| all | ${tt.toLocaleString('en')} | ${tn.toFixed(1)} | ${tb.toFixed(1)} | ${(tb / tn).toFixed(2)}x | ${(tt / tn / 1e3).toFixed(0)} | ${(tt / tb / 1e3).toFixed(0)} |`);
+        console.log(`\n${name}: replay from the witness alone (median of ${reps} runs)\n`);
+        console.log('| level | witness bytes | native replay ms | browser replay ms | browser / native |');
+        console.log('| ---: | ---: | ---: | ---: | ---: |');
+        for (const [level, { witness, replay }] of n) {
+            const nm = median(replay), bm = median(w.get(level).replay);
+            console.log(`| ${level} | ${witness.toLocaleString('en')} | ${nm.toFixed(1)} | ${bm.toFixed(1)} | ${(bm / nm).toFixed(2)}x |`);
+        }
     }
     console.log(`\nbrowser: ${agent}`);
 } finally {

@@ -7,7 +7,7 @@
 //! ([`pvm::PvmEngine`]), and the genesis and inbox file readers of
 //! `zkos-inputs`. Only the reporting is this crate's.
 
-use host::{Durable, Host, Outbox, Path, RollupMetadata, witness::inbox_hash};
+use host::{Durable, Hash, Host, Outbox, Path, RollupMetadata, witness::inbox_hash};
 use inputs::{
     genesis::{Genesis, GenesisError},
     inbox_file::{self, FileLevel, InboxFileError},
@@ -296,32 +296,8 @@ impl Session {
         self.done += 1;
         let report = run.report;
         let outbox_commitment = Outbox::commitment(&report.outbox);
-        let (witness_bytes, witness_error) = match recording {
-            None => {
-                self.witnesses.push(None);
-                (None, None)
-            }
-            Some(r) => {
-                let pre_root = r.pre_root();
-                match r.finish(&mut self.host, number, tick_limit, messages.clone()) {
-                    Ok(bytes) => {
-                        let committed = Committed {
-                            pre_root: Some(pre_root),
-                            post_root: self.host.durable.root(),
-                            inbox_hash: inbox_hash(&messages),
-                            outbox_commitment,
-                        };
-                        let len = bytes.len();
-                        self.witnesses.push(Some(Witnessed { bytes, committed }));
-                        (Some(len), None)
-                    }
-                    Err(e) => {
-                        self.witnesses.push(None);
-                        (None, Some(e.to_string()))
-                    }
-                }
-            }
-        };
+        let (witness_bytes, witness_error) =
+            self.keep_witness(recording, number, &messages, outbox_commitment);
         let ticketer = decode::config(&self.host.durable).map(|c| c.ticketer).unwrap_or([0; 20]);
         let durable = &self.host.durable;
         let (mut blocks, mut block_errors) = (Vec::new(), Vec::new());
@@ -386,6 +362,41 @@ impl Session {
             witness_bytes,
             witness_error,
         })
+    }
+
+    /// Finishes `recording` of level `number` (run over `messages`) and
+    /// keeps its witness beside what the run committed; answers the
+    /// witness's size, or why there is none.
+    fn keep_witness(
+        &mut self,
+        recording: Option<Recording>,
+        number: u32,
+        messages: &[Vec<u8>],
+        outbox_commitment: Hash,
+    ) -> (Option<usize>, Option<String>) {
+        let Some(recording) = recording else {
+            self.witnesses.push(None);
+            return (None, None);
+        };
+        let pre_root = recording.pre_root();
+        let tick_limit = self.settings.tick_limit;
+        match recording.finish(&mut self.host, number, tick_limit, messages.to_vec()) {
+            Ok(bytes) => {
+                let committed = Committed {
+                    pre_root: Some(pre_root),
+                    post_root: self.host.durable.root(),
+                    inbox_hash: inbox_hash(messages),
+                    outbox_commitment,
+                };
+                let len = bytes.len();
+                self.witnesses.push(Some(Witnessed { bytes, committed }));
+                (Some(len), None)
+            }
+            Err(e) => {
+                self.witnesses.push(None);
+                (None, Some(e.to_string()))
+            }
+        }
     }
 
     /// The witness recorded for `level`, encoded as `pvm-runner prove

@@ -5,7 +5,7 @@
 //! what a person needs to read. With witnesses on, it records the CLI's
 //! witnesses and replays them to the CLI's statements.
 
-use std::process::Command;
+use std::{ffi::OsStr, process::Command};
 
 use e2e::{kernel, kernel_path, workspace_root};
 use zkos_web::{LevelView, Session, Settings};
@@ -14,13 +14,20 @@ fn example(path: &str) -> String {
     workspace_root().join("kernels-examples").join(path).to_string_lossy().into_owned()
 }
 
-/// `pvm-runner run --engine pvm --json`, one JSON object per level.
-fn cli(kernel: &str, inbox: &str, genesis: Option<&str>) -> Vec<serde_json::Value> {
+/// `pvm-runner run --engine pvm --json` with `extra` arguments, one JSON
+/// object per level.
+fn cli(
+    kernel: &str,
+    inbox: &str,
+    genesis: Option<&str>,
+    extra: &[&OsStr],
+) -> Vec<serde_json::Value> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pvm-runner-e2e"));
     cmd.args(["run", "--engine", "pvm", "--json", "--kernel", kernel, "--inbox", inbox]);
     if let Some(g) = genesis {
         cmd.args(["--genesis", g]);
     }
+    cmd.args(extra);
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
@@ -36,7 +43,7 @@ fn session(stem: &str, inbox: &str, genesis: Option<&str>) -> Vec<LevelView> {
 
 fn assert_same_as_cli(stem: &str, inbox: &str, genesis: Option<&str>) -> Vec<LevelView> {
     let path = kernel_path(stem);
-    let expected = cli(path.to_str().unwrap(), inbox, genesis);
+    let expected = cli(path.to_str().unwrap(), inbox, genesis, &[]);
     let views = session(stem, inbox, genesis);
     assert_eq!(views.len(), expected.len());
     for (v, e) in views.iter().zip(&expected) {
@@ -89,16 +96,8 @@ fn the_witnesses_the_page_records_are_the_clis_and_replay_alike() {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("state");
         let kernel_file = kernel_path(stem);
-        let mut run = Command::new(env!("CARGO_BIN_EXE_pvm-runner-e2e"));
-        run.args(["run", "--engine", "pvm", "--witness", "--kernel"])
-            .arg(&kernel_file)
-            .args(["--inbox", &inbox, "--state"])
-            .arg(&state);
-        if let Some(g) = &genesis {
-            run.args(["--genesis", g]);
-        }
-        let out = run.output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let extra = [OsStr::new("--witness"), OsStr::new("--state"), state.as_os_str()];
+        cli(kernel_file.to_str().unwrap(), &inbox, genesis.as_deref(), &extra);
 
         let genesis = genesis.map(|g| std::fs::read_to_string(g).unwrap());
         let settings = Settings { record_witness: true, ..Settings::default() };
@@ -130,9 +129,9 @@ fn the_witnesses_the_page_records_are_the_clis_and_replay_alike() {
             );
             let replayed = s.replay(level).unwrap();
             assert!(replayed.mismatches.is_empty(), "{stem} level {level}: {replayed:?}");
+            let ours = serde_json::to_value(&replayed).unwrap();
             for field in ["pre_root", "post_root", "inbox_hash", "outbox_commitment"] {
-                let ours = serde_json::to_value(&replayed).unwrap()[field].clone();
-                assert_eq!(ours, proved[field], "{stem} level {level}: {field}");
+                assert_eq!(ours[field], proved[field], "{stem} level {level}: {field}");
             }
             assert_eq!(serde_json::json!(replayed.ticks), proved["ticks"]);
             // A replay starts with a fresh engine, the run did not: the

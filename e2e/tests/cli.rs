@@ -189,6 +189,22 @@ fn inspect_reads_values_and_children() {
     assert!(stderr(&o).contains("nothing at /nothing"));
     let o = run(&["inspect", "--state", dir.path().join("none").to_str().unwrap()]);
     assert!(stderr(&o).contains("holds no state"));
+    // A reader that stops early (`| head`): the kernel's hex is far more
+    // than a pipe holds, so the CLI meets the closed pipe, and ends quietly.
+    let mut child = cli()
+        .args(["inspect", "--state", state, "/kernel/boot.wasm"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut head = [0u8; 7];
+    std::io::Read::read_exact(&mut out, &mut head).unwrap();
+    assert_eq!(&head, b"value (");
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success() && err.is_empty(), "{err}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod engines;
 mod erc20;
 mod native_model;
 mod node;
+mod node_pool;
 mod prove;
 mod pvm_rules;
 mod reboots;

@@ -20,7 +20,7 @@ use zkos_node::{ChainOptions, Node, NodeConfig, Sealing, chain::Store, rpc::RpcL
 const CHAIN_ID: u64 = 23_115;
 const GWEI: u128 = 1_000_000_000;
 
-fn genesis() -> Genesis {
+pub(crate) fn genesis() -> Genesis {
     let path = e2e::workspace_root().join("kernels-examples/genesis/dev.json");
     Genesis::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -32,6 +32,19 @@ pub(crate) async fn start(state: &std::path::Path) -> (Node, HttpClient) {
 }
 
 async fn start_with(state: &std::path::Path, limits: RpcLimits) -> (Node, HttpClient) {
+    start_node(state, limits, Sealing::Instant).await
+}
+
+/// A node as [`start`] makes it, sealing as `sealing` says.
+pub(crate) async fn start_sealing(state: &std::path::Path, sealing: Sealing) -> (Node, HttpClient) {
+    start_node(state, Default::default(), sealing).await
+}
+
+async fn start_node(
+    state: &std::path::Path,
+    limits: RpcLimits,
+    sealing: Sealing,
+) -> (Node, HttpClient) {
     let config = NodeConfig {
         state: Some(state.to_path_buf()),
         chain: ChainOptions {
@@ -40,7 +53,7 @@ async fn start_with(state: &std::path::Path, limits: RpcLimits) -> (Node, HttpCl
             ..ChainOptions::default()
         },
         rpc: "127.0.0.1:0".parse().unwrap(),
-        sealing: Sealing::Instant,
+        sealing,
         pool: Default::default(),
         limits,
     };
@@ -49,16 +62,20 @@ async fn start_with(state: &std::path::Path, limits: RpcLimits) -> (Node, HttpCl
     (node, client)
 }
 
-async fn call(c: &HttpClient, method: &str, params: jsonrpsee::core::params::ArrayParams) -> Value {
+pub(crate) async fn call(
+    c: &HttpClient,
+    method: &str,
+    params: jsonrpsee::core::params::ArrayParams,
+) -> Value {
     c.request(method, params).await.unwrap_or_else(|e| panic!("{method}: {e}"))
 }
 
-fn quantity(v: &Value) -> u128 {
+pub(crate) fn quantity(v: &Value) -> u128 {
     u128::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
 }
 
 /// The error message of a refused call.
-async fn refused(
+pub(crate) async fn refused(
     c: &HttpClient,
     method: &str,
     params: jsonrpsee::core::params::ArrayParams,
@@ -69,7 +86,7 @@ async fn refused(
     }
 }
 
-async fn receipt(c: &HttpClient, hash: &str) -> Value {
+pub(crate) async fn receipt(c: &HttpClient, hash: &str) -> Value {
     for _ in 0..400 {
         let r = call(c, "eth_getTransactionReceipt", rpc_params![hash]).await;
         if !r.is_null() {
@@ -80,7 +97,7 @@ async fn receipt(c: &HttpClient, hash: &str) -> Value {
     panic!("no receipt for {hash}");
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     format!("0x{}", ::hex::encode(bytes))
 }
 

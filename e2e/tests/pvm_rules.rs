@@ -54,6 +54,33 @@ fn upgrade_runs_the_new_kernel_from_the_next_call() {
 }
 
 #[test]
+fn a_preimage_the_runner_lacks_stops_the_level_with_nothing_committed() {
+    let (preimages, root) = pages(&kernel("echo_kernel"));
+    let upgrade = [b"upgrade ".as_slice(), &root].concat();
+    for engine in [EngineKind::Fast, EngineKind::Pvm] {
+        let mut r = runner(engine, DEFAULT_TICK_LIMIT, kernel("counter_kernel"));
+        r.run_level(level(1, &[ext(b"one")])).unwrap();
+        let before = (r.root(), r.durable().values(), r.next_level());
+        // The root page is there, one page of the kernel is not.
+        let (missing, rest) = preimages.split_first().unwrap();
+        for p in rest {
+            r.add_preimage(p.clone());
+        }
+        let err = r.run_level(level(2, &[ext(&upgrade)])).unwrap_err();
+        let hash = hex::encode(host::reveal::preimage_hash(missing));
+        let text = err.to_string();
+        assert!(text.contains("level 2 stopped, nothing committed") && text.contains(&hash));
+        assert_eq!((r.root(), r.durable().values(), r.next_level()), before, "{engine:?}");
+        assert!(r.state().level(2).unwrap().is_none(), "no record of level 2");
+        // Once the preimage is there, the same level runs, and the upgrade with it.
+        r.add_preimage(missing.clone());
+        r.run_level(level(2, &[ext(&upgrade)])).unwrap();
+        let o = r.run_level(level(3, &[ext(b"echo me")])).unwrap();
+        assert_eq!(o.report.outbox, vec![b"echo me".to_vec()], "{engine:?}");
+    }
+}
+
+#[test]
 fn an_invalid_upgrade_falls_back_and_records_the_error() {
     let (preimages, root) = pages(b"this is not a wasm module");
     let upgrade = [b"upgrade ".as_slice(), &root].concat();

@@ -116,7 +116,7 @@ fn a_block_too_big_for_one_run_continues_after_reboots_in_order() {
 fn a_transaction_no_run_can_hold_is_refused_and_the_level_goes_on() {
     let (alice, bob) = (Wallet::from_seed(1), Wallet::from_seed(2));
     let to = bob.address();
-    // 25 M gas: its worst case is far over a 100 M tick budget
+    // 25 M gas: far over what a 100 M tick budget lets a transaction have
     let huge = alice.sign_1559(23115, &Call::transfer(to, 1), 0, 2 * GWEI, GWEI, 25_000_000);
     let small = bob.sign_1559(23115, &Call::transfer(to, 1), 0, 2 * GWEI, GWEI, 21_000);
     let g = genesis(BUDGET);
@@ -125,7 +125,10 @@ fn a_transaction_no_run_can_hold_is_refused_and_the_level_goes_on() {
     let o = r.run_level(e2e::level(1, &[e2e::framed(&huge), e2e::framed(&small)])).unwrap();
     assert!(o.report.runs.iter().all(|r| r.failure.is_none()));
     let debug = String::from_utf8_lossy(&o.debug).into_owned();
-    assert!(debug.contains("more than a kernel_run's budget"), "{debug}");
+    let ceiling = zkos_kernel::bootloader::budget::gas_ceiling(&g.config, huge.len());
+    assert!(ceiling < 25_000_000);
+    let why = format!("gas limit 25000000 above the {ceiling} a transaction may have");
+    assert!(debug.contains(&why), "{debug}");
     let hashes = r
         .durable()
         .get(host::Path::new(layout::block_transactions(0).as_bytes()).unwrap())

@@ -38,7 +38,7 @@ fn session(stem: &str, inbox: &str, genesis: Option<&str>) -> Vec<LevelView> {
     let inbox = std::fs::read_to_string(inbox).unwrap();
     let mut s =
         Session::new(kernel(stem), genesis.as_deref(), &inbox, Settings::default()).unwrap();
-    std::iter::from_fn(|| s.step()).collect()
+    std::iter::from_fn(|| s.step().unwrap()).collect()
 }
 
 fn assert_same_as_cli(stem: &str, inbox: &str, genesis: Option<&str>) -> Vec<LevelView> {
@@ -108,7 +108,7 @@ fn the_witnesses_the_page_records_are_the_clis_and_replay_alike() {
             settings,
         )
         .unwrap();
-        let views: Vec<LevelView> = std::iter::from_fn(|| s.step()).collect();
+        let views: Vec<LevelView> = std::iter::from_fn(|| s.step().unwrap()).collect();
         let levels = views.len() as u32;
         assert!(levels > 1);
         for level in 1..=levels {

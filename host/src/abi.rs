@@ -542,8 +542,13 @@ mod tests {
         assert_eq!(g.get(BUF, 11), b"secret page");
         assert_eq!(h.reveal_preimage(&mut g.mem, P1, 33, BUF, 3), 3);
         assert_eq!(h.reveal_preimage(&mut g.mem, P1, 32, BUF, 100), -8);
+        assert!(!h.must_stop(), "a malformed request is answered");
         g.put(P1, &preimage_hash(b"unknown"));
         assert_eq!(h.reveal_preimage(&mut g.mem, P1, 33, BUF, 100), -8);
+        // ... but the engine stops the kernel before it reads that answer
+        assert_eq!(h.preimages.missing(), Some(&preimage_hash(b"unknown")));
+        assert!(h.must_stop());
+        assert_eq!(h.preimages.take_missing(), Some(preimage_hash(b"unknown")));
         g.put(P1, &hash);
         assert_eq!(h.reveal_preimage(&mut g.mem, P1, 33, OUT, 100), -6);
     }

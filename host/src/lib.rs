@@ -108,6 +108,15 @@ impl Host {
         self.durable.outside_witness().is_some() || self.preimages.outside_witness().is_some()
     }
 
+    /// Whether the kernel must be stopped after the host call it just
+    /// made: it asked for something outside a witness, or for a preimage
+    /// nobody has supplied ([`Preimages::missing`]). Every engine checks
+    /// this after each host call, so nothing the kernel would compute from
+    /// a made-up answer runs.
+    pub fn must_stop(&self) -> bool {
+        self.is_outside_witness() || self.preimages.missing().is_some()
+    }
+
     /// The debug output since the last call.
     pub fn take_debug(&mut self) -> Vec<u8> {
         core::mem::take(&mut self.debug)

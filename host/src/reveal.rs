@@ -1,10 +1,14 @@
 //! Reveal data: preimages by hash and the rollup's metadata.
 //!
 //! A preimage hash is 33 bytes: a tag byte (0 = BLAKE2b-256, the only one the
-//! PVM defines) then the 32-byte BLAKE2b digest of the data. The PVM waits
-//! for the rollup node to supply an unknown preimage; this host has no one to
-//! ask, so an unknown hash fails the call with
-//! [`crate::HostError::GenericInvalidAccess`] rather than stalling.
+//! PVM defines) then the 32-byte BLAKE2b digest of the data. Octez's PVM
+//! never answers "unknown": it waits until the rollup node supplies the
+//! preimage. Answering by what one node happens to have would let two
+//! honest nodes compute different states, so a hash this host does not
+//! hold is noted ([`Preimages::missing`]) and the engines stop the kernel
+//! at once; the level then stops with nothing committed (`pvm::level`),
+//! naming the hash. Only a malformed request (a hash that is not 33 bytes)
+//! is answered [`crate::HostError::GenericInvalidAccess`].
 
 use alloc::{
     collections::{BTreeMap, BTreeSet},
@@ -39,6 +43,8 @@ pub struct Preimages {
     partial: bool,
     /// The first hash a partial set was asked for and does not hold.
     outside: Option<[u8; PREIMAGE_HASH_SIZE]>,
+    /// The first hash a whole set was asked for and does not hold.
+    missing: Option<[u8; PREIMAGE_HASH_SIZE]>,
 }
 
 impl Preimages {
@@ -69,9 +75,8 @@ impl Preimages {
     pub fn reveal(&mut self, hash: &[u8]) -> Option<&[u8]> {
         let key: [u8; PREIMAGE_HASH_SIZE] = hash.try_into().ok()?;
         let Some(data) = self.by_hash.get(&key) else {
-            if self.partial && self.outside.is_none() {
-                self.outside = Some(key);
-            }
+            let first = if self.partial { &mut self.outside } else { &mut self.missing };
+            first.get_or_insert(key);
             return None;
         };
         self.used.insert(key);
@@ -81,6 +86,17 @@ impl Preimages {
     /// The first hash a witness's preimages were asked for and do not hold.
     pub fn outside_witness(&self) -> Option<&[u8; PREIMAGE_HASH_SIZE]> {
         self.outside.as_ref()
+    }
+
+    /// The first hash the kernel asked for that this (whole) set does not
+    /// hold: the level must stop until the preimage is supplied.
+    pub fn missing(&self) -> Option<&[u8; PREIMAGE_HASH_SIZE]> {
+        self.missing.as_ref()
+    }
+
+    /// Forgets the missing hash (the level that asked for it was stopped).
+    pub fn take_missing(&mut self) -> Option<[u8; PREIMAGE_HASH_SIZE]> {
+        self.missing.take()
     }
 
     /// The preimages revealed since the last call, in hash order.

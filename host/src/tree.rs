@@ -328,8 +328,9 @@ pub(crate) enum Op {
 #[derive(Debug, Clone, Default)]
 pub struct Durable {
     pub(crate) root: Node,
-    /// While a checkpoint is open: how to undo each change since, in order.
-    journal: Option<Vec<Undo>>,
+    /// One entry per open checkpoint, innermost last: how to undo each
+    /// change since it, in order.
+    journals: Vec<Vec<Undo>>,
     /// Paths whose value or subtree changed since the last
     /// [`Durable::take_touched`]: what a persistent store must rewrite.
     touched: BTreeSet<Vec<u8>>,
@@ -580,22 +581,29 @@ impl Durable {
 
     /// Starts recording changes so [`Durable::rollback`] can undo them; the
     /// PVM's rollback of a failed `kernel_run` costs what the call changed,
-    /// not the size of the storage.
+    /// not the size of the storage. Checkpoints nest: the runner opens one
+    /// around a whole level (undone if the level must stop, see
+    /// `pvm::level`) and the control flow one around each call in it.
     pub fn checkpoint(&mut self) {
         self.log(|| Op::Checkpoint);
-        self.journal = Some(Vec::new());
+        self.journals.push(Vec::new());
     }
 
-    /// Keeps the changes since [`Durable::checkpoint`] and stops recording.
+    /// Keeps the changes since the innermost [`Durable::checkpoint`]; an
+    /// enclosing checkpoint can still undo them.
     pub fn commit(&mut self) {
         self.log(|| Op::Commit);
-        self.journal = None;
+        if let Some(inner) = self.journals.pop()
+            && let Some(outer) = self.journals.last_mut()
+        {
+            outer.extend(inner);
+        }
     }
 
-    /// Undoes every change since [`Durable::checkpoint`] and stops recording.
+    /// Undoes every change since the innermost [`Durable::checkpoint`].
     pub fn rollback(&mut self) {
         self.log(|| Op::Rollback);
-        let Some(journal) = self.journal.take() else { return };
+        let Some(journal) = self.journals.pop() else { return };
         for undo in journal.into_iter().rev() {
             match undo {
                 Undo::Value(path, old) => {
@@ -612,17 +620,17 @@ impl Durable {
     }
 
     fn journal_value(&mut self, path: Path<'_>) {
-        if self.journal.is_some() {
+        if !self.journals.is_empty() {
             let found = self.root.find_open(path);
             let old = self.or_outside(found, None).and_then(|n| n.value.clone());
-            if let Some(j) = &mut self.journal {
+            if let Some(j) = self.journals.last_mut() {
                 j.push(Undo::Value(path.as_bytes().to_vec(), old));
             }
         }
     }
 
     fn journal_subtree(&mut self, path: Path<'_>, old: Option<Node>) {
-        if let Some(j) = &mut self.journal {
+        if let Some(j) = self.journals.last_mut() {
             let old = old.filter(|n| !n.is_empty()).map(Box::new);
             j.push(Undo::Subtree(path.as_bytes().to_vec(), old));
         }
@@ -845,6 +853,25 @@ mod tests {
         d.commit();
         d.rollback();
         assert_eq!(d.get(p("/c/d")), None);
+    }
+
+    #[test]
+    fn an_enclosing_checkpoint_undoes_what_inner_ones_kept() {
+        let mut d = Durable::new();
+        d.set(p("/a"), b"0".to_vec()).unwrap();
+        let before = d.values();
+        d.checkpoint(); // the level
+        d.checkpoint(); // a run that keeps its writes
+        d.set(p("/a"), b"1".to_vec()).unwrap();
+        d.set(p("/b"), b"1".to_vec()).unwrap();
+        d.commit();
+        d.checkpoint(); // a run that fails
+        d.delete(p("/a"));
+        d.rollback();
+        assert_eq!(d.get(p("/a")), Some(&b"1"[..]), "the failed run alone is undone");
+        d.set(p("/stuck"), b"trap".to_vec()).unwrap();
+        d.rollback();
+        assert_eq!(d.values(), before, "the whole level is undone");
     }
 
     #[test]

@@ -239,9 +239,14 @@ pub struct ChainConfig {
 /// The size of an encoded [`ChainConfig`].
 pub const CHAIN_CONFIG_SIZE: usize = 8 + 20 + 8 + 8 + 20 + 20 + 8;
 
-/// The default of [`ChainConfig::ticks_per_run`]: 10 × 10⁹, under the 11 ×
-/// 10⁹ ticks a `kernel_run` has on Tezos since Mumbai.
-pub const DEFAULT_TICKS_PER_RUN: u64 = 10_000_000_000;
+/// The default of [`ChainConfig::ticks_per_run`]: 100 × 10⁹, so that one
+/// run holds the worst case of a transaction of a 30 M block gas limit
+/// (2,000 ticks per gas: about 60 × 10⁹) with a whole block's sealing
+/// beside it, and stays 500 times under the 50 × 10¹² ticks a `kernel_run`
+/// has on Tezos since Paris. (Under Mumbai–Oxford's 11 × 10⁹ a chain needs a
+/// smaller budget, and then a lower per-transaction gas ceiling: see the
+/// kernel's `bootloader::budget::gas_ceiling`.)
+pub const DEFAULT_TICKS_PER_RUN: u64 = 100_000_000_000;
 
 /// Where the block in progress is kept across the reboots of a level.
 pub const PENDING_BLOCK: &[u8] = b"/zkos/pending/block";

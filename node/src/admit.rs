@@ -1,13 +1,15 @@
 //! What `eth_sendRawTransaction` checks before a transaction may wait for a
 //! block: everything that can be checked without running it.
 //!
-//! The static rules are the kernel's own ([`zkos_kernel::tx::decode`] and
-//! [`zkos_kernel::tx::check_static`]), so the node never accepts what the
-//! kernel would refuse for those reasons; the stateful ones (nonce, balance
+//! The static rules are the kernel's own ([`zkos_kernel::tx::decode`],
+//! [`zkos_kernel::tx::check_static`] and the gas ceiling,
+//! [`zkos_kernel::bootloader::budget::gas_ceiling`]), so the node never
+//! accepts what the kernel would refuse for those reasons; the stateful ones (nonce, balance
 //! for gas × price + value, the block gas limit, the base fee) read the last
 //! committed level and the pool. The kernel checks them all again at
 //! inclusion: a transaction the state overtook (its sender spent the balance
-//! meanwhile) is refused there and gets no receipt.
+//! meanwhile) is refused there, gets no receipt and is dropped from the pool
+//! ([`crate::refusals`]).
 //!
 //! Legacy transactions without EIP-155's chain id are accepted, as the
 //! kernel accepts them (deterministic deployments need them).
@@ -16,7 +18,10 @@
 
 use alloy_primitives::U256;
 use layout::ChainConfig;
-use zkos_kernel::tx::{self, TxError};
+use zkos_kernel::{
+    bootloader::budget::gas_ceiling,
+    tx::{self, TxError},
+};
 
 use crate::{
     chain::{ChainRead, View, ViewError},
@@ -76,6 +81,16 @@ pub enum AdmitError {
         /// The block's.
         limit: u64,
     },
+    /// More gas than a transaction may have on this chain (a chain whose
+    /// tick budget per `kernel_run` is below what the block gas limit needs;
+    /// geth's words for EIP-7825's cap).
+    #[error("transaction gas limit too high (cap: {cap}, tx: {gas})")]
+    GasCeiling {
+        /// The transaction's limit.
+        gas: u64,
+        /// The most a transaction may have.
+        cap: u64,
+    },
     /// A nonce the account has used.
     #[error("nonce too low: next nonce {next}, tx nonce {nonce}")]
     NonceTooLow {
@@ -125,6 +140,10 @@ pub fn admit(
             gas: decoded.gas_limit,
             limit: config.block_gas_limit,
         });
+    }
+    let cap = gas_ceiling(config, raw.len());
+    if decoded.gas_limit > cap {
+        return Err(AdmitError::GasCeiling { gas: decoded.gas_limit, cap });
     }
     let next = view.nonce(&decoded.sender)?;
     if decoded.nonce < next {

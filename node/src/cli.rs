@@ -85,6 +85,7 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 /// causes.
 pub fn main() -> ExitCode {
     let Command::Run(cmd) = Cli::parse().command;
+    init_log();
     let result = tokio::runtime::Runtime::new()
         .context("starting the async runtime")
         .and_then(|rt| rt.block_on(run(cmd)));
@@ -95,6 +96,16 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The node's log on standard error: `RUST_LOG` if set, else the node's
+/// own events at `info` (each refused transaction with its reason) and
+/// its dependencies' warnings.
+fn init_log() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("zkos_node=info,warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 async fn run(cmd: RunCmd) -> anyhow::Result<()> {

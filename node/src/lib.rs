@@ -5,6 +5,7 @@ pub mod chain;
 pub mod cli;
 pub mod mempool;
 pub mod node;
+pub mod refusals;
 pub mod rpc;
 pub mod sequencer;
 

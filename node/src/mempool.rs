@@ -211,6 +211,20 @@ impl Mempool {
         out
     }
 
+    /// Drops the transaction `hash` (one the kernel refused). Its sender's
+    /// later transactions stay, waiting behind the gap as geth queues
+    /// them: a new transaction at the dropped nonce makes them executable
+    /// again.
+    pub fn remove(&mut self, hash: &B256) -> Option<Pending> {
+        let (sender, nonce) = self.by_hash.remove(hash)?;
+        let queue = self.by_sender.get_mut(&sender)?;
+        let p = queue.remove(&nonce);
+        if queue.is_empty() {
+            self.by_sender.remove(&sender);
+        }
+        p
+    }
+
     /// Drops every transaction whose nonce the committed state has passed
     /// (included, or replaced by another at the same nonce); `committed`
     /// gives each sender's nonce after the level.
@@ -293,6 +307,27 @@ mod tests {
         assert_eq!(pool.len(), 2);
         assert_eq!(pool.pending_nonce(&a.address(), 2), 4);
         pool.prune(|_| 9);
+        assert!(pool.is_empty());
+    }
+
+    #[test]
+    fn a_removed_transaction_leaves_its_successors_waiting_behind_the_gap() {
+        let a = Wallet::from_seed(1);
+        let mut pool = Mempool::default();
+        let txs: Vec<_> = (0..3).map(|n| pending(&a, n, 1, 21_000)).collect();
+        for p in &txs {
+            pool.insert(p.clone(), 0).unwrap();
+        }
+        assert_eq!(pool.remove(&txs[0].tx.hash).map(|p| p.tx.nonce), Some(0));
+        assert!(pool.remove(&txs[0].tx.hash).is_none());
+        assert!(pool.select(|_| 0, 100, u64::MAX, 10).is_empty(), "nonce 0 is missing");
+        assert_eq!(pool.pending_nonce(&a.address(), 0), 0);
+        pool.insert(pending(&a, 0, 2, 21_000), 0).unwrap();
+        assert_eq!(pool.select(|_| 0, 100, u64::MAX, 10).len(), 3, "the gap is filled");
+        for p in &txs[1..] {
+            pool.remove(&p.tx.hash);
+        }
+        pool.prune(|_| 1);
         assert!(pool.is_empty());
     }
 

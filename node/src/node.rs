@@ -73,6 +73,7 @@ impl Node {
             config: chain_config,
             rollup: chain.rollup(),
             pool: Mutex::new(Mempool::new(config.pool)),
+            refusals: Mutex::new(Default::default()),
             transfers: Mutex::new(Vec::new()),
             simulator: Mutex::new(chain.simulator()?),
             chain: Mutex::new(chain),

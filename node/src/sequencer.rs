@@ -1,6 +1,14 @@
 //! The sequencer: takes transactions from the pool into levels and seals
 //! them, one level per block time (when there is anything to include), or
 //! as soon as a transaction arrives with `--instant`.
+//!
+//! A transaction the kernel refuses at sealing leaves the pool with its
+//! reason logged and kept ([`crate::refusals`]), so it is never offered to
+//! a level twice: a level is sealed only when the pool has a transaction
+//! to offer or a deposit waits, and each offered transaction is then
+//! included or dropped. So the number of levels a node seals is bounded by
+//! what arrives, whatever the pool holds (transactions behind a nonce gap
+//! wait without being offered).
 
 use std::{
     sync::{Arc, Mutex, PoisonError},
@@ -15,6 +23,7 @@ use tokio::sync::{Notify, broadcast};
 use crate::{
     chain::{self, Chain, ChainError, ChainRead, Request, Sealed, Simulated, View, now},
     mempool::Mempool,
+    refusals::{Refusal, Refusals},
 };
 
 /// The most transactions one level takes (the kernel reboots within a
@@ -40,6 +49,8 @@ pub struct Shared {
     pub rollup: [u8; 20],
     /// Transactions waiting.
     pub pool: Mutex<Mempool>,
+    /// Transactions the kernel refused at sealing, and why.
+    pub refusals: Mutex<Refusals>,
     /// L1 transfers (deposits) for the next level.
     pub transfers: Mutex<Vec<InboxMessage>>,
     /// The only writer of the chain.
@@ -64,6 +75,11 @@ impl Shared {
     /// to it is one insert or one prune).
     pub fn pool(&self) -> std::sync::MutexGuard<'_, Mempool> {
         self.pool.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The refusals, locked (each change is one record or one forget).
+    pub fn refusals(&self) -> std::sync::MutexGuard<'_, Refusals> {
+        self.refusals.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Runs `request` through the kernel's simulation entry on a throwaway
@@ -95,16 +111,26 @@ impl Shared {
         self.arrived.notify_one();
     }
 
-    /// Seals one level with what waits; `None` when nothing does.
-    pub fn seal_once(&self) -> Result<Option<Sealed>, ChainError> {
-        let view = self.view()?;
+    /// The transactions the next level would be offered, at most `max`.
+    fn batch(&self, view: &View, max: usize) -> Vec<crate::mempool::Pending> {
         let nonce = |s: &alloy_primitives::Address| view.nonce(s).unwrap_or(0);
-        let batch = self.pool().select(
+        self.pool().select(
             nonce,
             u128::from(self.config.base_fee_per_gas),
             self.config.block_gas_limit,
-            MAX_TRANSACTIONS_PER_LEVEL,
-        );
+            max,
+        )
+    }
+
+    /// Whether a level sealed now would be offered anything.
+    pub fn has_work(&self) -> Result<bool, ChainError> {
+        let waiting = !self.transfers.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
+        Ok(waiting || !self.batch(&self.view()?, 1).is_empty())
+    }
+
+    /// Seals one level with what waits; `None` when nothing does.
+    pub fn seal_once(&self) -> Result<Option<Sealed>, ChainError> {
+        let batch = self.batch(&self.view()?, MAX_TRANSACTIONS_PER_LEVEL);
         let transfers =
             std::mem::take(&mut *self.transfers.lock().unwrap_or_else(PoisonError::into_inner));
         if batch.is_empty() && transfers.is_empty() {
@@ -126,10 +152,47 @@ impl Shared {
             sealed
         };
         let view = self.view()?;
+        self.drop_refused(&sealed, &view);
         self.pool().prune(|s| view.nonce(s).unwrap_or(0));
         // No subscriber is not an error.
         let _ = self.heads.send(sealed.block);
         Ok(Some(sealed))
+    }
+
+    /// Drops from the pool what the level refused, logging and keeping why;
+    /// `view` reads the state after the level. A transaction refused only
+    /// because an earlier one of its sender was (its nonce is now ahead of
+    /// the account's) stays, behind the gap, as geth demotes such
+    /// transactions to its queue: it is not offered again until a
+    /// transaction fills the gap.
+    fn drop_refused(&self, sealed: &Sealed, view: &View) {
+        let mut pool = self.pool();
+        let mut refusals = self.refusals();
+        for r in &sealed.refused {
+            let ahead = pool
+                .get(&r.hash)
+                .is_some_and(|p| p.tx.nonce > view.nonce(&p.tx.sender).unwrap_or(u64::MAX));
+            if ahead {
+                tracing::info!(
+                    level = sealed.level,
+                    tx = %r.hash,
+                    reason = %r.reason,
+                    "transaction not included, waits behind its sender's nonce gap"
+                );
+                continue;
+            }
+            tracing::info!(
+                level = sealed.level,
+                block = sealed.block,
+                tx = %r.hash,
+                reason = %r.reason,
+                "transaction refused by the kernel, dropped from the pool"
+            );
+            pool.remove(&r.hash);
+            let refusal =
+                Refusal { level: sealed.level, block: sealed.block, reason: r.reason.clone() };
+            refusals.record(r.hash, refusal);
+        }
     }
 }
 
@@ -151,8 +214,10 @@ pub async fn run(shared: Arc<Shared>, sealing: Sealing) -> Result<(), ChainError
         let sealed = tokio::task::spawn_blocking(move || s.seal_once())
             .await
             .map_err(|e| ChainError::Panicked(e.to_string()))??;
-        // With `--instant`, what arrived while this level ran goes next.
-        if sealed.is_some() && interval.is_none() && !shared.pool().is_empty() {
+        // With `--instant`, what arrived while this level ran goes next;
+        // transactions that cannot be offered yet (behind a nonce gap) wait
+        // for the one that fills it, which notifies.
+        if sealed.is_some() && interval.is_none() && shared.has_work()? {
             shared.arrived.notify_one();
         }
     }

@@ -70,6 +70,15 @@ pub enum RunnerError {
         /// Why.
         why: String,
     },
+    /// The level stopped with nothing committed: the kernel asked for a
+    /// preimage the runner does not have (give it, then run the level again).
+    #[error("level {level} stopped, nothing committed: {why}")]
+    Stopped {
+        /// The level.
+        level: u32,
+        /// Why.
+        why: level::Stopped,
+    },
     /// A simulation's request could not be written where the kernel reads it.
     #[error("the simulation request cannot be written at {path}: {why}")]
     SimulationRequest {
@@ -243,6 +252,18 @@ impl Runner {
             &mut self.loaded,
             |host, kernel| engine.run(host, kernel, tick_limit),
         );
+        let run = match run {
+            Ok(run) => run,
+            Err(why) => {
+                // Storage is as before the level; the recording's witness
+                // would be of a level that did not happen.
+                if let Some(r) = recording {
+                    let _ = r.finish(&mut self.host, level, tick_limit, Vec::new());
+                }
+                self.host.take_debug();
+                return Err(RunnerError::Stopped { level, why });
+            }
+        };
         let (report, refused_upgrades) = (run.report, run.refused_upgrades);
         // A witness that cannot be recorded (a bug in the recorder) does not
         // cost the level: it is committed without one, and the outcome says why.
@@ -412,9 +433,9 @@ impl Runner {
             undos.push(undo);
         }
         let results = durable_path(results)?;
-        // On a copy of the whole storage, not a checkpoint of it: the level's
-        // own `kernel_run` calls checkpoint and commit (the PVM's rollback of
-        // a failed call), which would end an outer checkpoint.
+        // On a copy of the whole storage, not a checkpoint of it: the copy
+        // goes back to the level's pre-state through the undo records, and
+        // nothing of that may reach the live storage.
         let copy = self.host.durable.clone();
         let live = std::mem::replace(&mut self.host.durable, copy);
         let (rerun, _) =
@@ -449,7 +470,8 @@ impl Runner {
         let (engine, tick_limit) = (&mut self.engine, self.config.tick_limit);
         let run = level::run_level(&mut self.host, level, messages, &mut loaded, |host, kernel| {
             engine.run(host, &Kernel { entry, ..kernel.clone() }, tick_limit)
-        });
+        })
+        .map_err(|why| RunnerError::Stopped { level, why })?;
         let mut values = Vec::new();
         self.host.durable.for_each_value(Some(results), &mut |p, v| {
             values.push((p.to_vec(), v.to_vec()));

@@ -34,10 +34,10 @@ fn main() -> anyhow::Result<()> {
             Session::new(kernel.clone(), genesis.as_deref(), &inbox, with_witnesses)?;
         loop {
             let t0 = Instant::now();
-            let Some(level) = session.step() else { break };
+            let Some(level) = session.step()? else { break };
             let ms = t0.elapsed().as_secs_f64() * 1e3;
             let ticks: u64 = level.ticks.iter().sum();
-            recorded.step().context("the recording session ran out of levels")?;
+            recorded.step()?.context("the recording session ran out of levels")?;
             let t0 = Instant::now();
             let replayed = recorded.replay(level.level)?;
             let replay_ms = t0.elapsed().as_secs_f64() * 1e3;

@@ -62,7 +62,7 @@ impl Rollup {
     /// Runs the next level; its report as JSON, or `undefined` when every
     /// level has run.
     pub fn step(&mut self) -> Result<Option<String>, JsError> {
-        self.session.step().map(|v| serde_json::to_string(&v)).transpose().map_err(js)
+        self.session.step().map_err(js)?.map(|v| serde_json::to_string(&v)).transpose().map_err(js)
     }
 
     /// The durable-storage root now, hex.

@@ -22,7 +22,7 @@
 //! ```no_run
 //! # fn f(kernel: Vec<u8>, genesis: &str, inbox: &str) -> Result<(), zkos_web::SessionError> {
 //! let mut session = zkos_web::Session::new(kernel, Some(genesis), inbox, Default::default())?;
-//! while let Some(level) = session.step() {
+//! while let Some(level) = session.step()? {
 //!     println!("level {}: root {}, ticks {:?}", level.level, level.state_root, level.ticks);
 //! }
 //! # Ok(()) }

@@ -56,6 +56,10 @@ pub enum SessionError {
     /// The replay of a witness gave no statement.
     #[error("the replay of level {0} failed: {1}")]
     Replay(u32, ReplayError),
+    /// The level stopped with nothing committed (a preimage the session
+    /// was not given): add it and step again.
+    #[error("level {0} stopped, nothing committed: {1}; add the preimage and run the level again")]
+    Stopped(u32, level::Stopped),
 }
 
 /// Settings of a session.
@@ -274,9 +278,11 @@ impl Session {
         hex::encode(self.host.durable.root())
     }
 
-    /// Runs the next level of the inbox file; `None` when all have run.
-    pub fn step(&mut self) -> Option<LevelView> {
-        let file_level = self.levels.get(self.done)?;
+    /// Runs the next level of the inbox file; `None` when all have run. A
+    /// level that stops ([`SessionError::Stopped`]) changes nothing and
+    /// runs again at the next step.
+    pub fn step(&mut self) -> Result<Option<LevelView>, SessionError> {
+        let Some(file_level) = self.levels.get(self.done) else { return Ok(None) };
         let number = self.done as u32 + 1;
         let messages = file_level.encode(number);
         // A latest block that does not decode is reported below, after the run.
@@ -293,6 +299,15 @@ impl Session {
             &mut self.loaded,
             |host, kernel| engine.run(host, kernel, tick_limit),
         );
+        let run = match run {
+            Ok(run) => run,
+            Err(why) => {
+                if let Some(r) = recording {
+                    let _ = r.finish(&mut self.host, number, tick_limit, Vec::new());
+                }
+                return Err(SessionError::Stopped(number, why));
+            }
+        };
         self.done += 1;
         let report = run.report;
         let outbox_commitment = Outbox::commitment(&report.outbox);
@@ -342,7 +357,7 @@ impl Session {
             })
             .collect();
         let debug = String::from_utf8_lossy(&self.host.take_debug()).into_owned();
-        Some(LevelView {
+        Ok(Some(LevelView {
             level: number,
             state_root: self.root(),
             outbox_commitment: hex::encode(outbox_commitment),
@@ -361,7 +376,7 @@ impl Session {
             changes,
             witness_bytes,
             witness_error,
-        })
+        }))
     }
 
     /// Finishes `recording` of level `number` (run over `messages`) and
@@ -523,7 +538,7 @@ mod tests {
     fn a_level_reports_its_runs_changes_and_log_and_the_tree_reads_back() {
         let mut s = session(r#"[[{"external_text": "hi"}], []]"#);
         assert_eq!((s.levels(), s.done()), (2, 0));
-        let v = s.step().unwrap();
+        let v = s.step().unwrap().unwrap();
         assert_eq!((v.level, v.ticks.len(), v.reboots), (1, 1, 0));
         assert!(v.ticks[0] > 0 && v.failures.is_empty());
         assert_eq!(v.messages.len(), 4, "StartOfLevel, InfoPerLevel, the message, EndOfLevel");
@@ -545,12 +560,12 @@ mod tests {
         assert!(kernel.decoded.unwrap().starts_with("the running kernel"));
 
         // Level 2's InfoPerLevel differs (timestamp, block hash).
-        let v = s.step().unwrap();
+        let v = s.step().unwrap().unwrap();
         let paths: Vec<(&str, ChangeKind)> =
             v.changes.iter().map(|c| (c.path.as_str(), c.kind)).collect();
         assert_eq!(paths, [("/seen", ChangeKind::Changed)]);
         assert_ne!(v.changes[0].before, v.changes[0].after);
-        assert!(s.step().is_none(), "two levels in the file");
+        assert!(s.step().unwrap().is_none(), "two levels in the file");
     }
 
     #[test]
@@ -560,7 +575,7 @@ mod tests {
         let settings = Settings { record_witness: true, ..Settings::default() };
         let mut s = Session::new(wasm, None, inbox, settings).unwrap();
         let (mut roots, mut ticks) = (vec![s.root()], vec![]);
-        while let Some(v) = s.step() {
+        while let Some(v) = s.step().unwrap() {
             assert_eq!((v.witness_bytes.is_some(), v.witness_error), (true, None));
             roots.push(v.state_root);
             ticks.push(v.ticks);
@@ -580,7 +595,7 @@ mod tests {
     #[test]
     fn without_witnesses_a_level_cannot_be_replayed() {
         let mut s = session(r#"[[]]"#);
-        let v = s.step().unwrap();
+        let v = s.step().unwrap().unwrap();
         assert_eq!(v.witness_bytes, None);
         assert!(s.witness(1).is_none());
         let e = s.replay(1).unwrap_err();
@@ -593,7 +608,7 @@ mod tests {
     #[test]
     fn a_trapping_run_is_reported_and_its_writes_rolled_back() {
         let mut s = session(r#"[[{"external_text": "!boom"}]]"#);
-        let v = s.step().unwrap();
+        let v = s.step().unwrap().unwrap();
         assert_eq!(v.failures.len(), 1);
         assert!(v.failures[0].1.starts_with("trap"), "{:?}", v.failures);
         assert_eq!(s.read("/seen").unwrap(), None, "rolled back");

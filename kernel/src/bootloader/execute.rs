@@ -288,10 +288,10 @@ mod tests {
                 alice.sign_legacy(DEV.chain_id, &Call::transfer(bob, 1), 0, GWEI - 1, 21_000),
                 "below the base fee",
             ),
-            // planned before anything else: no run could take 31 M gas
+            // refused before anything else: over the gas a transaction may have
             (
                 alice.sign_legacy(DEV.chain_id, &Call::transfer(bob, 1), 0, GWEI, 31_000_000),
-                "more than a kernel_run's budget",
+                "gas limit 31000000 above the 30000000 a transaction may have",
             ),
         ];
         for (bytes, why) in &cases {

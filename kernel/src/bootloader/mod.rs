@@ -18,6 +18,7 @@ pub mod config;
 pub mod deposit;
 pub mod execute;
 pub mod inbox;
+pub mod notes;
 pub mod progress;
 
 use layout::ChainConfig;
@@ -92,6 +93,11 @@ fn run_as<H: Runtime>(host: &mut H, trace: bool) {
         };
         // Parsed once: the plan and the processing read the same message.
         let parsed = Message::parse(msg.as_ref(), &rollup);
+        if let Some(why) = over_ceiling(&parsed, &config) {
+            refuse(host, &mut progress, &msg, &parsed, why);
+            budget.spend(native::PER_MESSAGE);
+            continue;
+        }
         let cost = cost_of(&parsed);
         let reserve = budget::reserve(progress.block.len(), record_bytes, msg.as_ref().len());
         match budget.fit(cost, reserve) {
@@ -110,16 +116,12 @@ fn run_as<H: Runtime>(host: &mut H, trace: bool) {
                 return;
             }
             Fit::Never => {
-                progress.level = Some(msg.level);
-                if let Ok(m) = &parsed {
-                    progress.counts.add(m);
-                }
-                progress.counts.refused += 1;
-                host.write_debug(&format!(
-                    "zkos: message {} of level {}: refused: needs {cost} ticks, more than a \
-                     kernel_run's budget of {}\n",
-                    msg.id, msg.level, config.ticks_per_run
-                ));
+                let why = format!(
+                    "refused: needs {cost} ticks, more than a kernel_run's budget of {} holds \
+                     beside this block",
+                    config.ticks_per_run
+                );
+                refuse(host, &mut progress, &msg, &parsed, why);
                 budget.spend(native::PER_MESSAGE);
                 continue;
             }
@@ -165,6 +167,39 @@ fn cost_of(parsed: &Result<Message<'_>, inbox::DecodeError>) -> u64 {
     })
 }
 
+/// Why a transaction asks for more gas than any transaction may have on
+/// this chain ([`budget::gas_ceiling`]), if it does.
+fn over_ceiling(
+    parsed: &Result<Message<'_>, inbox::DecodeError>,
+    config: &ChainConfig,
+) -> Option<String> {
+    let Ok(Message::ForUs(contents)) = parsed else { return None };
+    if chunks::is_chunk(contents) {
+        return None;
+    }
+    let gas = tx::gas_limit_of(contents)?;
+    let ceiling = budget::gas_ceiling(config, contents.len());
+    (gas > ceiling).then(|| {
+        format!("transaction refused: gas limit {gas} above the {ceiling} a transaction may have")
+    })
+}
+
+/// Refuses `msg` unread, counting it and saying why.
+fn refuse(
+    host: &impl Runtime,
+    progress: &mut Progress,
+    msg: &Input,
+    parsed: &Result<Message<'_>, inbox::DecodeError>,
+    why: String,
+) {
+    progress.level = Some(msg.level);
+    if let Ok(m) = parsed {
+        progress.counts.add(m);
+    }
+    progress.counts.refused += 1;
+    notes::write(host, msg.level, msg.id, why);
+}
+
 /// Processes one inbox message; answers the transaction a chunk completed.
 fn handle<H: Runtime>(
     host: &mut H,
@@ -181,7 +216,7 @@ fn handle<H: Runtime>(
         Ok(m) => m,
         Err(e) => {
             counts.undecodable += 1;
-            host.write_debug(&format!("zkos: message {} of level {}: {e}\n", msg.id, msg.level));
+            notes::write(host, msg.level, msg.id, e);
             return None;
         }
     };
@@ -195,10 +230,7 @@ fn handle<H: Runtime>(
                 Ok(tx) => completed = tx,
                 Err(e) => {
                     counts.refused += 1;
-                    host.write_debug(&format!(
-                        "zkos: message {} of level {}: chunk refused: {e}\n",
-                        msg.id, msg.level
-                    ));
+                    notes::write(host, msg.level, msg.id, format!("chunk refused: {e}"));
                 }
             }
         }
@@ -221,10 +253,7 @@ fn handle<H: Runtime>(
                 }
                 Err(e) => {
                     counts.refused += 1;
-                    host.write_debug(&format!(
-                        "zkos: message {} of level {}: transaction refused: {e}\n",
-                        msg.id, msg.level
-                    ));
+                    notes::write(host, msg.level, msg.id, format!("transaction refused: {e}"));
                 }
             }
         }
@@ -234,16 +263,12 @@ fn handle<H: Runtime>(
                     counts.deposits += 1;
                     block.push_deposit(d.receiver, d.wei());
                 }
-                Err(e) => host.write_debug(&format!(
-                    "zkos: message {} of level {}: deposit not credited: {e}\n",
-                    msg.id, msg.level
-                )),
+                Err(e) => {
+                    notes::write(host, msg.level, msg.id, format!("deposit not credited: {e}"))
+                }
             },
             Err(deposit::DepositError::NotForUs) => {}
-            Err(e) => host.write_debug(&format!(
-                "zkos: message {} of level {}: deposit refused: {e}\n",
-                msg.id, msg.level
-            )),
+            Err(e) => notes::write(host, msg.level, msg.id, format!("deposit refused: {e}")),
         },
         _ => {}
     }

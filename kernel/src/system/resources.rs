@@ -4,7 +4,8 @@
 //! for the other VMs of a later issue, fuel and cycles converted at
 //! published rates). Gas is what users see and pay for. What the rollup
 //! itself pays is **native** work: ticks of the PVM, of which one
-//! `kernel_run` has a fixed budget (11 × 10⁹ on Tezos since Mumbai). Gas
+//! `kernel_run` has a fixed budget (50 × 10¹² on Tezos since Paris, 11 ×
+//! 10⁹ before; the chain plans with its own `ticks_per_run`). Gas
 //! alone does not bound ticks well (signature recovery, decoding and
 //! storage writes cost ticks but little gas), so the system keeps a
 //! [`native`] cost model and plans each `kernel_run` with it: a

@@ -11,7 +11,7 @@ pub mod view;
 
 use std::path::Path;
 
-use alloy_primitives::B256;
+use alloy_primitives::{B256, keccak256};
 use host::{InboxMessage, RollupMetadata};
 use pvm_runner::{
     EngineKind, LevelOutcome, Runner, RunnerConfig, RunnerError,
@@ -22,8 +22,13 @@ use pvm_runner::{
 };
 
 pub use view::{ChainRead, Store, View, ViewError};
+use zkos_kernel::bootloader::notes;
 pub use zkos_kernel::ee::evm::trace::TraceFrame;
 pub use zkos_kernel::simulate::{Request, SimStatus};
+
+/// The index of the first message of a level's body: StartOfLevel and
+/// InfoPerLevel come before it.
+const FIRST_MESSAGE_ID: u32 = 2;
 
 /// The most bytes of a transaction one framed external message holds: an
 /// inbox message is at most 4,096 bytes, of which the external tag, the
@@ -86,6 +91,18 @@ pub struct Sealed {
     pub block: u64,
     /// The runner's outcome.
     pub outcome: LevelOutcome,
+    /// The transactions given that the block does not hold, in inbox order.
+    pub refused: Vec<Refused>,
+}
+
+/// A transaction a level was given and the kernel did not include.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// Its hash.
+    pub hash: B256,
+    /// Why, in the kernel's words (its note on the message that carried
+    /// the transaction, or on any of its chunks).
+    pub reason: String,
 }
 
 /// The chain, as its only writer sees it.
@@ -162,16 +179,39 @@ impl Chain {
         let level = self.runner.next_level();
         let expected = u64::from(level) - 1;
         let mut messages = transfers.to_vec();
-        messages.extend(transactions.iter().flat_map(|t| frame(&self.rollup, t)));
+        // Each transaction's messages, by their index in the level's inbox
+        // (StartOfLevel and InfoPerLevel come first).
+        let mut carried = Vec::with_capacity(transactions.len());
+        for t in transactions {
+            let first = FIRST_MESSAGE_ID + messages.len() as u32;
+            messages.extend(frame(&self.rollup, t));
+            carried.push((keccak256(t), first..FIRST_MESSAGE_ID + messages.len() as u32));
+        }
         let timestamp = timestamp.max(self.last_timestamp);
         let inbox = FileLevel { timestamp: Some(timestamp), messages }.encode(level);
         let outcome = self.runner.run_level(inbox)?;
         self.last_timestamp = timestamp;
-        let found = self.view()?.latest()?.map(|(n, _)| n);
+        let view = self.view()?;
+        let found = view.latest()?.map(|(n, _)| n);
         if found != Some(expected) {
             return Err(ChainError::Block { level, expected, found });
         }
-        Ok(Sealed { level, block: expected, outcome })
+        let debug = String::from_utf8_lossy(&outcome.debug);
+        let notes: Vec<_> = notes::all(&debug).filter(|n| n.level == level).collect();
+        let mut refused = Vec::new();
+        for (hash, ids) in carried {
+            if view.transaction(&hash)?.is_some_and(|t| t.block == expected) {
+                continue;
+            }
+            let why: Vec<&str> =
+                notes.iter().filter(|n| ids.contains(&n.id)).map(|n| n.why).collect();
+            let reason = match why.is_empty() {
+                true => "not included by the kernel, which gave no reason".to_owned(),
+                false => why.join("; "),
+            };
+            refused.push(Refused { hash, reason });
+        }
+        Ok(Sealed { level, block: expected, outcome, refused })
     }
 }
 

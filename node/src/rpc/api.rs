@@ -9,7 +9,7 @@ use alloy_rpc_types_eth::{
 };
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 
-use super::zkos::{OutboxMessage, StateRoot};
+use super::zkos::{OutboxMessage, RefusedTransaction, StateRoot};
 
 /// `web3_`, `net_` and `eth_` methods.
 #[rpc(server)]
@@ -125,4 +125,10 @@ pub trait EthApi {
     /// The outbox messages of a level.
     #[method(name = "zkos_outbox")]
     fn outbox(&self, level: U64) -> RpcResult<Vec<OutboxMessage>>;
+
+    /// Why the kernel refused a transaction the node had accepted (it was
+    /// then dropped from the pool); `null` for a transaction not refused
+    /// (or refused too long ago to be kept).
+    #[method(name = "zkos_refusedTransaction")]
+    fn refused_transaction(&self, hash: B256) -> RpcResult<Option<RefusedTransaction>>;
 }

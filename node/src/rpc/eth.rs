@@ -14,9 +14,10 @@ use super::{
     api::EthApiServer,
     convert,
     error::{internal, invalid_params, reverted, server},
-    zkos::{OutboxMessage, StateRoot},
+    zkos::{OutboxMessage, RefusedTransaction, StateRoot},
 };
 use pvm_runner::state::UNDO_LEVELS;
+use zkos_kernel::bootloader::budget::gas_ceiling;
 
 use crate::{
     admit::admit,
@@ -147,9 +148,19 @@ impl EthRpc {
         self.shared.simulate(request).map_err(internal)
     }
 
-    /// The gas a request may use: its own limit, at most the block's.
+    /// The gas a request may use: its own limit, at most what a
+    /// transaction may have on this chain (the block gas limit, or the
+    /// kernel's lower ceiling for the request's size).
     fn gas_cap(&self, r: &TransactionRequest) -> u64 {
-        r.gas.unwrap_or(u64::MAX).min(self.shared.config.block_gas_limit)
+        // The signed transaction is the data and about 150 bytes of
+        // envelope and signature (an access list adds its own).
+        let data = r.input.input().map_or(0, |b| b.len());
+        let list = r
+            .access_list
+            .as_ref()
+            .map_or(0, |l| l.iter().map(|i| 21 + 33 * i.storage_keys.len()).sum::<usize>());
+        let ceiling = gas_ceiling(&self.shared.config, data + list + 200);
+        r.gas.unwrap_or(u64::MAX).min(ceiling)
     }
 }
 
@@ -302,6 +313,7 @@ impl EthApiServer for EthRpc {
         let view = self.view()?;
         let pending =
             admit(&bytes, &view, &self.shared.config, &mut self.shared.pool()).map_err(server)?;
+        self.shared.refusals().forget(&pending.tx.hash);
         self.shared.arrived.notify_one();
         Ok(pending.tx.hash)
     }
@@ -441,6 +453,15 @@ impl EthApiServer for EthRpc {
         let view = self.view()?;
         let messages = view.snapshot().outbox(level).map_err(internal)?;
         Ok(messages.into_iter().enumerate().map(|(i, m)| OutboxMessage::new(i, m)).collect())
+    }
+
+    fn refused_transaction(&self, hash: B256) -> RpcResult<Option<RefusedTransaction>> {
+        Ok(self.shared.refusals().get(&hash).map(|r| RefusedTransaction {
+            hash,
+            block: U64::from(r.block),
+            level: U64::from(r.level),
+            reason: r.reason.clone(),
+        }))
     }
 }
 

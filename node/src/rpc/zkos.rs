@@ -19,6 +19,20 @@ pub struct StateRoot {
     pub outbox_commitment: B256,
 }
 
+/// What `zkos_refusedTransaction` answers.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedTransaction {
+    /// The transaction.
+    pub hash: B256,
+    /// The block that was sealed without it.
+    pub block: U64,
+    /// The inbox level that sealed that block.
+    pub level: U64,
+    /// Why the kernel refused it.
+    pub reason: String,
+}
+
 /// One outbox message, as `zkos_outbox` answers.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -11,7 +11,7 @@
 //!     "block_gas_limit": 30000000,
 //!     "base_fee_per_gas": "1000000000",
 //!     "ticketer": "KT1…",
-//!     "ticks_per_run": 10000000000
+//!     "ticks_per_run": 100000000000
 //!   },
 //!   "alloc": {
 //!     "0x…": { "balance": "1000000000000000000000", "nonce": 0,
@@ -24,8 +24,10 @@
 //! strings, decimal or `0x` hex. Every field of `alloc` entries is optional.
 //! `ticketer` (the L1 bridge contract) defaults to the zero KT1: no
 //! deposits or withdrawals until set. `ticks_per_run` is the kernel's tick
-//! budget per `kernel_run` (default 10 × 10⁹; work beyond it continues after
-//! a reboot).
+//! budget per `kernel_run` (default 100 × 10⁹; work beyond it continues
+//! after a reboot); it also bounds the gas one transaction may have (the
+//! kernel's `bootloader::budget::gas_ceiling`), which with the default is
+//! the block gas limit.
 
 use std::{collections::BTreeMap, str::FromStr};
 

@@ -113,16 +113,15 @@ impl PvmEngine {
     }
 }
 
+/// The trap of a kernel stopped by [`Host::must_stop`].
+pub const STOPPED: &str = "the kernel asked for something the host cannot give";
+
 fn classify(e: Error) -> Failure {
     if e.as_trap_code() == Some(TrapCode::OutOfFuel) {
         Failure::OutOfTicks
     } else {
         Failure::Trap(e.to_string())
     }
-}
-
-fn env_outside(caller: &Caller<'_, Env>) -> bool {
-    caller.data().host.is_outside_witness()
 }
 
 fn host_call(
@@ -145,10 +144,11 @@ fn host_call(
         return Err(Error::from(TrapCode::OutOfFuel));
     }
     caller.set_fuel(fuel - cost)?;
-    if env_outside(&caller) {
-        // The witness lacks what the kernel just asked for: nothing it
-        // computes from here on means anything, so stop it now.
-        return Err(Error::new("the kernel asked for something outside the witness"));
+    if caller.data().host.must_stop() {
+        // The witness lacks what the kernel just asked for, or nobody has
+        // supplied the preimage it asked for: nothing it computes from here
+        // on means anything, so stop it now.
+        return Err(Error::new(STOPPED));
     }
     match (result, out.first_mut()) {
         (Some(r), Some(slot)) if f.ret() == Ret::I64 => *slot = Val::I64(r),

@@ -15,6 +15,14 @@
 //! state alone — a replay from a witness, which starts with no kernel
 //! loaded, decides it as the runner does.
 //!
+//! A kernel that asks for a preimage nobody has supplied is stopped by the
+//! engine ([`host::Host::must_stop`]), and the level stops with it: its
+//! every change is undone and [`run_level`] answers [`Stopped`], naming the
+//! hash. Octez's PVM would wait for the preimage; the runner cannot wait,
+//! and must not answer by what this one node happens to hold, so nothing
+//! of the level is committed and it can be run again once the preimage is
+//! there.
+//!
 //! This is part of the state transition, so the runner (any engine) and the
 //! stateless replay both run levels through [`run_level`].
 
@@ -35,9 +43,12 @@ use crate::kernel::Kernel;
 /// Where the reason of a refused upgrade is written.
 pub const UPGRADE_ERROR_PATH: &[u8] = b"/readonly/kernel/env/upgrade_error";
 
-/// Tezos' ticks per `kernel_run` in the protocols Mumbai to Oxford: the
-/// limit every front end of the runner uses unless told otherwise.
-pub const DEFAULT_TICK_LIMIT: u64 = 11_000_000_000;
+/// Tezos' ticks per `kernel_run` since the Paris protocol (50 × 10¹²; it
+/// was 11 × 10⁹ from Mumbai to Oxford): the limit every front end of the
+/// runner uses unless told otherwise. A kernel that plans its own work (the
+/// OS keeps each run under its `ticks_per_run`) never meets it; it stops a
+/// kernel that loops.
+pub const DEFAULT_TICK_LIMIT: u64 = 50_000_000_000_000;
 
 /// The rollup address used when none is configured (`sr1` of 20 × 0x5a).
 pub const DEFAULT_ROLLUP_ADDRESS: [u8; 20] = [0x5a; 20];
@@ -49,6 +60,14 @@ pub fn install_kernel(durable: &mut Durable, kernel: &Kernel) {
     for p in [KERNEL_BOOT_PATH, READONLY_BOOT_PATH] {
         set(durable, p, kernel.wasm.clone());
     }
+}
+
+/// Why a level stopped with nothing committed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Stopped {
+    /// The kernel asked for a preimage the host does not hold.
+    #[error("the kernel asked for the preimage of {}, which the runner does not have", hex::encode(.0))]
+    MissingPreimage([u8; host::reveal::PREIMAGE_HASH_SIZE]),
 }
 
 /// What one level did.
@@ -63,21 +82,32 @@ pub struct LevelRun {
 /// Runs one level over `messages`; `run` makes one `kernel_run` call of the
 /// given kernel within the tick limit. `loaded` is the kernel the last call
 /// ran (kept between levels so an unchanged kernel is not checked again).
+/// A level that must stop ([`Stopped`]) leaves durable storage as it was
+/// before the level (its outbox and unread inputs are dropped, its debug
+/// output kept).
 pub fn run_level(
     host: &mut Host,
     level: u32,
     messages: Vec<Vec<u8>>,
     loaded: &mut Option<Kernel>,
     mut run: impl FnMut(&mut Host, &Kernel) -> RunResult,
-) -> LevelRun {
+) -> Result<LevelRun, Stopped> {
     let mut refused_upgrades = Vec::new();
+    host.durable.checkpoint();
     let report = control::run_level(host, level, messages, |host| {
         match current_kernel(host, loaded, &mut refused_upgrades) {
             Ok(kernel) => run(host, &kernel),
             Err(f) => (0, Some(f)),
         }
     });
-    LevelRun { report, refused_upgrades }
+    if let Some(hash) = host.preimages.take_missing() {
+        host.durable.rollback();
+        // The kernel that ran may be one the rollback took away (an upgrade).
+        *loaded = None;
+        return Err(Stopped::MissingPreimage(hash));
+    }
+    host.durable.commit();
+    Ok(LevelRun { report, refused_upgrades })
 }
 
 /// Writes a value the runner owns (kernels are far below the maximum size).

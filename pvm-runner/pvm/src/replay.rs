@@ -3,7 +3,10 @@
 //! the RISC-V guest (`pvm-runner/guest`) is this function and an `ecall`
 //! oracle around it.
 
-use alloc::{string::String, vec::Vec};
+use alloc::{
+    string::{String, ToString},
+    vec::Vec,
+};
 
 use host::{
     Hash, Host, Outbox,
@@ -137,6 +140,8 @@ pub fn replay(witness: &[u8]) -> Result<Replayed, ReplayError> {
     if let Some(what) = host.outside_witness() {
         return Err(ReplayError::Outside(what));
     }
+    // A witness's preimages are partial: a hash it lacks is outside it.
+    let run = run.map_err(|e| ReplayError::Outside(e.to_string()))?;
     let post_root =
         host.durable.try_root().map_err(|o| ReplayError::Outside(alloc::format!("{o}")))?;
     let statement = Statement {

@@ -64,13 +64,13 @@ impl InspectCmd {
                 last_level,
             };
             if self.json {
-                println!("{}", serde_json::to_string_pretty(&summary)?);
+                outln!("{}", serde_json::to_string_pretty(&summary)?);
             } else {
-                println!("next level: {}", summary.next_level);
-                println!("state root: {}", summary.state_root);
-                println!("values:     {}", summary.values);
+                outln!("next level: {}", summary.next_level);
+                outln!("state root: {}", summary.state_root);
+                outln!("values:     {}", summary.values);
                 if let Some(k) = summary.kernel_bytes {
-                    println!("kernel:     {k} bytes");
+                    outln!("kernel:     {k} bytes");
                 }
             }
             return Ok(());
@@ -97,16 +97,16 @@ impl InspectCmd {
             children,
         };
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&entry)?);
+            outln!("{}", serde_json::to_string_pretty(&entry)?);
         } else {
             if let Some(h) = &entry.value_hex {
-                println!("value ({} bytes): {h}", h.len() / 2);
+                outln!("value ({} bytes): {h}", h.len() / 2);
             }
             if let Some(t) = &entry.value_text {
-                println!("text: {t}");
+                outln!("text: {t}");
             }
             for c in &entry.children {
-                println!("{path}/{c}");
+                outln!("{path}/{c}");
             }
         }
         Ok(())

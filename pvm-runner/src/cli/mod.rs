@@ -1,4 +1,16 @@
 //! The command line: one module per subcommand.
+//!
+//! Everything a command prints goes through `writeln!` on standard output
+//! ([`outln!`] below), so a reader that closes the pipe early (`| head`)
+//! ends the command quietly instead of panicking as `println!` does.
+
+/// `println!` that returns the write's error instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
 
 pub mod export;
 pub mod inspect;
@@ -42,9 +54,19 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): nothing more is wanted.
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `e` is, or was caused by, writing to a closed pipe.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -95,22 +95,25 @@ impl ProveCmd {
             outbox_commitment: hex::encode(s.outbox_commitment),
         };
         if self.json {
-            println!("{}", serde_json::to_string(&line)?);
+            outln!("{}", serde_json::to_string(&line)?);
         } else {
             let work = match line.cycles {
                 Some(c) => format!("{c} RISC-V cycles"),
                 None => format!("{} ticks", line.ticks.iter().sum::<u64>()),
             };
-            println!(
+            outln!(
                 "level {}: replayed ({}) from a {}-byte witness in {:.1} ms, {work}",
-                line.level, line.replayer, line.witness_bytes, line.wall_ms,
+                line.level,
+                line.replayer,
+                line.witness_bytes,
+                line.wall_ms,
             );
-            println!("  pre-state root     {}", line.pre_root);
-            println!("  post-state root    {}", line.post_root);
-            println!("  inbox hash         {}", line.inbox_hash);
-            println!("  outbox commitment  {}", line.outbox_commitment);
+            outln!("  pre-state root     {}", line.pre_root);
+            outln!("  post-state root    {}", line.post_root);
+            outln!("  inbox hash         {}", line.inbox_hash);
+            outln!("  outbox commitment  {}", line.outbox_commitment);
             if line.matches {
-                println!("  matches what the runner committed");
+                outln!("  matches what the runner committed");
             }
         }
         if !line.matches {

@@ -199,7 +199,17 @@ impl RunCmd {
         let mut stdout = std::io::stdout().lock();
         for (i, level) in levels.iter().enumerate().skip(first as usize - 1) {
             let number = i as u32 + 1;
-            let outcome = runner.run_level(level.encode(number))?;
+            let outcome = runner.run_level(level.encode(number)).map_err(|e| {
+                let looked = match &self.preimages {
+                    Some(dir) => format!("preimages are read from {}", dir.display()),
+                    None => "no --preimages directory was given".to_owned(),
+                };
+                match e {
+                    crate::RunnerError::Stopped { .. } => anyhow::Error::new(e)
+                        .context(format!("{looked}; add the preimage and run the level again")),
+                    e => e.into(),
+                }
+            })?;
             if !outcome.debug.is_empty() {
                 debug_out.write_all(&outcome.debug)?;
             }

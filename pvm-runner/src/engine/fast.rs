@@ -127,7 +127,13 @@ fn host_function(store: &mut Store, env: &FunctionEnv<Env>, f: HostFn) -> Functi
             })?;
             let mut view = View(memory.view(&store));
             let raw: Vec<i32> = args.iter().map(|v| v.i32().unwrap_or(0)).collect();
-            Ok(match (abi::dispatch(&mut env.host, &mut view, f, &raw), f.ret()) {
+            let result = abi::dispatch(&mut env.host, &mut view, f, &raw);
+            if env.host.must_stop() {
+                // As the `pvm` engine: a preimage nobody supplied stops the
+                // kernel before it reads the answer.
+                return Err(RuntimeError::new(::pvm::engine::STOPPED));
+            }
+            Ok(match (result, f.ret()) {
                 (Some(r), Ret::I64) => vec![Value::I64(r)],
                 (Some(r), _) => vec![Value::I32(r as i32)],
                 (None, _) => vec![],

@@ -13,7 +13,7 @@ use alloy_primitives::Address;
 use evm::{
     Invoker, InvokerControl, InvokerExit,
     interpreter::{
-        Capture, ExitError, ExitException, ExitResult, Interpreter,
+        Capture, ExitError, ExitResult, Interpreter,
         runtime::{GasState, RuntimeBackend, RuntimeState},
         trap::{CallCreateTrap, CallScheme, CreateScheme},
         uint::U256,
@@ -78,12 +78,7 @@ impl<'c, 'r, R> ZkInvoker<'c, 'r, R> {
 
 /// A frame's failure as geth's tracers word it.
 fn error_text(result: &ExitResult) -> String {
-    match result {
-        Ok(_) => String::new(),
-        Err(ExitError::Reverted) => "execution reverted".into(),
-        Err(ExitError::Exception(ExitException::OutOfGas)) => "out of gas".into(),
-        Err(e) => format!("{e:?}"),
-    }
+    result.as_ref().err().map(super::errors::describe).unwrap_or_default()
 }
 
 fn gas_u64(gas: U256) -> u64 {

@@ -16,6 +16,7 @@
 //! it to the chain's fee account (see `bootloader::execute`).
 
 pub mod backend;
+pub mod errors;
 pub mod frame;
 pub mod invoker;
 pub mod jumpdest;
@@ -158,7 +159,7 @@ pub fn transact<H: Runtime>(
         return Err(e.into());
     }
     let Some(finalized) = invoker.finalized() else {
-        let why = result.err().map_or_else(|| "unknown".into(), |e| format!("{e:?}"));
+        let why = result.err().map_or_else(|| "unknown".into(), |e| errors::describe(&e));
         return Err(EvmError::NotStarted(why));
     };
     let mut frames = invoker.take_trace();
@@ -183,7 +184,7 @@ pub fn transact<H: Runtime>(
             trace: Vec::new(),
         },
         Err(e) => Outcome {
-            status: Status::Failed(format!("{e:?}")),
+            status: Status::Failed(errors::describe(&e)),
             gas_used: msg.gas_limit,
             output: Vec::new(),
             created: None,

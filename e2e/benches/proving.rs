@@ -96,7 +96,7 @@ fn main() {
     // `cargo bench` passes --bench; nothing here takes arguments.
     let genesis = Genesis::parse(&example("genesis/dev.json")).unwrap();
     let mut levels = inbox_file::parse(&example("inboxes/erc20.json"), 1, [0x5a; 20]).unwrap();
-    levels.push(inbox_file::FileLevel { timestamp: None, messages: Vec::new() });
+    levels.push(inbox_file::FileLevel::default());
     let txs: Vec<usize> = levels.iter().map(external_count).collect();
     let encoded: Vec<_> = levels.iter().enumerate().map(|(i, l)| l.encode(i as u32 + 1)).collect();
     scenario(

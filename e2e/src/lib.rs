@@ -203,7 +203,7 @@ pub fn framed(tx: &[u8]) -> InboxMessage {
 
 /// Wraps `messages` as level `level` the way the CLI does.
 pub fn level(level: u32, messages: &[InboxMessage]) -> Vec<Vec<u8>> {
-    FileLevel { timestamp: None, messages: messages.to_vec() }.encode(level)
+    FileLevel::new(messages.to_vec()).encode(level)
 }
 
 /// What a level left behind, for comparing engines.

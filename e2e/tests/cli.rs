@@ -207,6 +207,55 @@ fn inspect_reads_values_and_children() {
     assert!(o.status.success() && err.is_empty(), "{err}");
 }
 
+/// A kernel that keeps each level's InfoPerLevel and level number (the
+/// values a kernel reads from its inbox) at `/info` and `/level`.
+const INFO_KERNEL: &str = r#"(module
+  (import "smart_rollup_core" "read_input" (func $read (param i32 i32 i32) (result i32)))
+  (import "smart_rollup_core" "store_write"
+    (func $write (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "/info")
+  (data (i32.const 8) "/level")
+  (func (export "kernel_run") (local $n i32)
+    (drop (call $read (i32.const 16) (i32.const 64) (i32.const 4096)))
+    (local.set $n (call $read (i32.const 16) (i32.const 64) (i32.const 4096)))
+    (drop (call $write (i32.const 0) (i32.const 5) (i32.const 0) (i32.const 64) (local.get $n)))
+    (drop (call $write (i32.const 8) (i32.const 6) (i32.const 0) (i32.const 16) (i32.const 4)))))"#;
+
+#[test]
+fn a_level_can_give_the_kernel_what_octez_wasm_debugger_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let kernel = dir.path().join("info.wasm");
+    std::fs::write(&kernel, wat::parse_str(INFO_KERNEL).unwrap()).unwrap();
+    // The debugger's InfoPerLevel: the zero block hash at the epoch, from level 0.
+    let zero = "BKiHLREqU3JkXfzEDYAkmmfX48gBDtYhMrpA98s7Aq4SzbUAB6M";
+    let levels = format!(
+        r#"[{{"timestamp": 0, "predecessor": "{zero}", "messages": []}},
+            {{"timestamp": 0, "predecessor": "{zero}", "messages": []}}]"#
+    );
+    let inbox = write(dir.path(), "inbox.json", &levels);
+    let state = dir.path().join("state");
+    let state = state.to_str().unwrap();
+    let kernel = kernel.to_str().unwrap();
+    let args = ["run", "--kernel", kernel, "--inbox", &inbox, "--state", state, "--first-level"];
+    let o = run(&[&args[..], &["0"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("level 0:"), "{}", stdout(&o));
+    let info = format!("0003{}{}", "00".repeat(8), "00".repeat(32));
+    let o = run(&["inspect", "--state", state, "/info"]);
+    assert_eq!(stdout(&o), format!("value (42 bytes): {info}\n"));
+    let o = run(&["inspect", "--state", state, "/level"]);
+    assert_eq!(stdout(&o), "value (4 bytes): 01000000\n", "the second level is 1");
+    // The state remembers where it started: a resumed run agrees, another refuses.
+    let o = run(&[&args[..], &["0"]].concat());
+    assert!(o.status.success() && stdout(&o).is_empty(), "{}", stderr(&o));
+    let o = run(&[&args[..], &["1"]].concat());
+    assert!(stderr(&o).contains("the state's first level is 0"), "{}", stderr(&o));
+    // The exported history says so too, and carries the predecessors.
+    let o = run(&["export", "--state", state]);
+    assert!(stdout(&o).contains(zero) && stderr(&o).contains("--first-level 0"));
+}
+
 #[test]
 fn prove_replays_a_recorded_level_in_risc_v_and_natively() {
     let dir = tempfile::tempdir().unwrap();

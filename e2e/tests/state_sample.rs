@@ -64,6 +64,7 @@ fn a_sample_of_state_tests_passes_through_the_runner_on_both_engines() {
             let level = FileLevel {
                 timestamp: Some(case.timestamp),
                 messages: vec![InboxMessage::External(framed)],
+                ..FileLevel::default()
             };
             let mut roots = Vec::new();
             for engine in [EngineKind::Fast, EngineKind::Pvm] {

@@ -164,6 +164,8 @@ pub struct Runner {
     engine: Engine,
     config: RunnerConfig,
     next_level: u32,
+    /// The first level run after origination.
+    first_level: u32,
     originated: bool,
     /// The kernel the last call ran, to notice upgrades without re-checking.
     loaded: Option<Kernel>,
@@ -184,6 +186,7 @@ impl Runner {
             engine: Engine::new(config.engine),
             config,
             next_level: loaded.next_level,
+            first_level: loaded.first_level,
             originated,
             loaded: None,
             simulation_kernel: None,
@@ -196,12 +199,25 @@ impl Runner {
     }
 
     /// Installs the first kernel and the metadata, as L1 origination does,
-    /// and the genesis state if one is given.
+    /// and the genesis state if one is given; the first level is 1.
     pub fn originate(
         &mut self,
         wasm: Vec<u8>,
         metadata: RollupMetadata,
         genesis: Option<&Genesis>,
+    ) -> Result<(), RunnerError> {
+        self.originate_at(wasm, metadata, genesis, 1)
+    }
+
+    /// [`Runner::originate`], with the levels numbered from `first_level`
+    /// (the level the kernel sees in its first inbox): to reproduce a run
+    /// of Octez's wasm debugger, which starts at level 0.
+    pub fn originate_at(
+        &mut self,
+        wasm: Vec<u8>,
+        metadata: RollupMetadata,
+        genesis: Option<&Genesis>,
+        first_level: u32,
     ) -> Result<(), RunnerError> {
         if self.originated {
             return Err(RunnerError::AlreadyOriginated(self.next_level));
@@ -213,7 +229,9 @@ impl Runner {
         }
         level::install_kernel(durable, &kernel);
         self.host.metadata = metadata;
-        self.state.commit_origination(&mut self.host.durable, &metadata)?;
+        self.state.commit_origination(&mut self.host.durable, &metadata, first_level)?;
+        self.first_level = first_level;
+        self.next_level = first_level;
         self.originated = true;
         self.loaded = Some(kernel);
         Ok(())
@@ -227,6 +245,11 @@ impl Runner {
     /// The level the next [`Runner::run_level`] runs.
     pub fn next_level(&self) -> u32 {
         self.next_level
+    }
+
+    /// The first level run after origination (1 unless chosen).
+    pub fn first_level(&self) -> u32 {
+        self.first_level
     }
 
     /// Adds a preimage the kernel may reveal.
@@ -318,6 +341,7 @@ impl Runner {
         let mut copy = Runner::open(None, self.config)?;
         copy.host = Host::new(self.host.durable.clone(), self.host.metadata);
         copy.next_level = self.next_level;
+        copy.first_level = self.first_level;
         copy.originated = self.originated;
         Ok(copy)
     }
@@ -415,15 +439,15 @@ impl Runner {
         results: &[u8],
     ) -> Result<Rerun, RunnerError> {
         let last = self.next_level.saturating_sub(1);
-        let first = self.next_level.saturating_sub(crate::state::UNDO_LEVELS).max(1);
+        let first = self.next_level.saturating_sub(crate::state::UNDO_LEVELS).max(self.first_level);
         let refused = RunnerError::NotReplayable { level, first, last };
-        if level == 0 || level > last {
+        if level < self.first_level || level >= self.next_level {
             return Err(refused);
         }
         let messages = self.state.inbox(level)?.ok_or(refused)?;
-        let pre_root = match level {
-            1 => self.state.genesis_root()?.map(|r| r.to_vec()),
-            _ => self.state.level(level - 1)?.and_then(|r| hex::decode(r.state_root).ok()),
+        let pre_root = match level == self.first_level {
+            true => self.state.genesis_root()?.map(|r| r.to_vec()),
+            false => self.state.level(level - 1)?.and_then(|r| hex::decode(r.state_root).ok()),
         };
         let mut undos = Vec::new();
         for l in (level..=last).rev() {

@@ -5,7 +5,7 @@
 //! | table | key | value |
 //! | --- | --- | --- |
 //! | `durable` | path | value: every durable-storage value |
-//! | `meta` | name (str) | `next_level` (u32 BE), `root` (32 bytes), `genesis_root` (32 bytes, the root at origination), `metadata` (24 bytes) |
+//! | `meta` | name (str) | `next_level` (u32 BE), `first_level` (u32 BE, the first level run after origination; 1 when absent), `root` (32 bytes), `genesis_root` (32 bytes, the root at origination), `metadata` (24 bytes) |
 //! | `levels` | level (u32) | JSON [`LevelRecord`] |
 //! | `outbox` | (level, index) (u32, u32) | message |
 //! | `inbox` | level (u32) | the level's messages: u32 BE count, then (u32 BE length ‖ bytes)* |
@@ -120,6 +120,7 @@ impl Rewrite {
 }
 
 const NEXT_LEVEL: &str = "next_level";
+const FIRST_LEVEL: &str = "first_level";
 const ROOT: &str = "root";
 const GENESIS_ROOT: &str = "genesis_root";
 const METADATA: &str = "metadata";
@@ -187,8 +188,10 @@ from_redb!(
 pub struct Loaded {
     /// Durable storage.
     pub durable: Durable,
-    /// The next level to run (1 for a new rollup).
+    /// The next level to run (the first level for a new rollup).
     pub next_level: u32,
+    /// The first level run after origination (1 unless chosen).
+    pub first_level: u32,
     /// The rollup's metadata, if originated.
     pub metadata: Option<RollupMetadata>,
 }
@@ -238,14 +241,20 @@ impl Snapshot {
         Ok(self.tx.open_table(DURABLE)?.get(path)?.map(|v| v.value().to_vec()))
     }
 
-    /// The level the next run would commit (1 before any).
+    /// The level the next run would commit (the first level before any).
     pub fn next_level(&self) -> Result<u32, StateError> {
-        match self.tx.open_table(META)?.get(NEXT_LEVEL)? {
-            Some(b) => Ok(u32::from_be_bytes(
-                b.value().try_into().map_err(|_| StateError::Corrupt("next_level".into()))?,
-            )),
-            None => Ok(1),
-        }
+        self.meta_u32(NEXT_LEVEL).and_then(|n| n.map_or_else(|| self.first_level(), Ok))
+    }
+
+    /// The first level run after origination (1 unless it was chosen).
+    pub fn first_level(&self) -> Result<u32, StateError> {
+        Ok(self.meta_u32(FIRST_LEVEL)?.unwrap_or(1))
+    }
+
+    fn meta_u32(&self, key: &str) -> Result<Option<u32>, StateError> {
+        let Some(b) = self.tx.open_table(META)?.get(key)? else { return Ok(None) };
+        let bytes = b.value().try_into().map_err(|_| StateError::Corrupt(key.into()))?;
+        Ok(Some(u32::from_be_bytes(bytes)))
     }
 
     /// The record of `level`, if committed.
@@ -363,12 +372,14 @@ impl State {
         let get = |k: &str| -> Result<Option<Vec<u8>>, StateError> {
             Ok(meta.get(k)?.map(|v| v.value().to_vec()))
         };
-        let next_level = match get(NEXT_LEVEL)? {
-            Some(b) => u32::from_be_bytes(
-                b.try_into().map_err(|_| StateError::Corrupt("next_level".into()))?,
-            ),
-            None => 1,
+        let number = |k: &str| -> Result<Option<u32>, StateError> {
+            get(k)?
+                .map(|b| b.try_into().map(u32::from_be_bytes))
+                .transpose()
+                .map_err(|_| StateError::Corrupt(k.into()))
         };
+        let first_level = number(FIRST_LEVEL)?.unwrap_or(1);
+        let next_level = number(NEXT_LEVEL)?.unwrap_or(first_level);
         if let Some(root) = get(ROOT)?
             && root != durable.root()
         {
@@ -388,20 +399,23 @@ impl State {
             Some(_) => return Err(StateError::Corrupt("metadata".into())),
             None => None,
         };
-        Ok(Loaded { durable, next_level, metadata })
+        Ok(Loaded { durable, next_level, first_level, metadata })
     }
 
-    /// Writes origination: the metadata and the initial storage.
+    /// Writes origination: the metadata, the first level to run and the
+    /// initial storage.
     pub fn commit_origination(
         &self,
         durable: &mut Durable,
         metadata: &RollupMetadata,
+        first_level: u32,
     ) -> Result<(), StateError> {
         let tx = self.db.begin_write()?;
         {
             let mut meta = tx.open_table(META)?;
             meta.insert(METADATA, metadata.encode().as_slice())?;
-            meta.insert(NEXT_LEVEL, 1u32.to_be_bytes().as_slice())?;
+            meta.insert(FIRST_LEVEL, first_level.to_be_bytes().as_slice())?;
+            meta.insert(NEXT_LEVEL, first_level.to_be_bytes().as_slice())?;
             meta.insert(ROOT, durable.root().as_slice())?;
             meta.insert(GENESIS_ROOT, durable.root().as_slice())?;
             write_durable(&mut tx.open_table(DURABLE)?, durable)?;
@@ -464,6 +478,11 @@ impl State {
 }
 
 impl State {
+    /// The first level run after origination (1 unless it was chosen).
+    pub fn first_level(&self) -> Result<u32, StateError> {
+        self.snapshot()?.first_level()
+    }
+
     /// The root durable storage had when the rollup was originated.
     pub fn genesis_root(&self) -> Result<Option<Hash>, StateError> {
         let tx = self.db.begin_read()?;
@@ -562,7 +581,7 @@ mod tests {
         let mut d = Durable::new();
         d.set(p("/a/b"), b"1".to_vec()).unwrap();
         d.set(p("/a/c"), b"2".to_vec()).unwrap();
-        state.commit_origination(&mut d, &RollupMetadata::default()).unwrap();
+        state.commit_origination(&mut d, &RollupMetadata::default(), 1).unwrap();
         d.delete(p("/a/b"));
         d.set(p("/z"), b"3".to_vec()).unwrap();
         d.move_to(p("/a"), p("/m")).unwrap();
@@ -642,7 +661,7 @@ mod tests {
         let state = State::open(None).unwrap();
         let mut d = Durable::new();
         d.set(p("/v"), b"old".to_vec()).unwrap();
-        state.commit_origination(&mut d, &RollupMetadata::default()).unwrap();
+        state.commit_origination(&mut d, &RollupMetadata::default(), 1).unwrap();
         let before = state.reader().snapshot().unwrap();
         d.set(p("/v"), b"new".to_vec()).unwrap();
         let record = LevelRecord {

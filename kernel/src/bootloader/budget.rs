@@ -33,12 +33,22 @@ use crate::system::resources::native;
 /// bootloader refuses a transaction over it before planning anything, and
 /// the node applies the same rule at admission and to `eth_estimateGas`.
 pub fn gas_ceiling(config: &ChainConfig, size: usize) -> u64 {
+    let fresh = Budget::new(config.ticks_per_run, 0);
+    let fits = |gas| {
+        let cost = native::PER_MESSAGE.saturating_add(native::transaction(gas, size));
+        fresh.fit(cost, reserve(0, 0, size)) == Fit::Fits
+    };
+    // The plan's arithmetic saturates, so an unbounded budget (u64::MAX,
+    // as Ethereum's own tests run) takes any gas limit: ask the plan itself.
+    if fits(config.block_gas_limit) {
+        return config.block_gas_limit;
+    }
     let per_gas = native::PER_GAS + native::PRECOMPILE_ALLOWANCE_PER_GAS;
     let fixed = native::transaction(0, size)
         .saturating_add(native::PER_MESSAGE)
         .saturating_add(reserve(0, 0, size));
     let room = config.ticks_per_run.saturating_sub(native::RUN_BASE).saturating_sub(fixed);
-    config.block_gas_limit.min(room / per_gas)
+    room / per_gas
 }
 
 /// What one `kernel_run` has spent and may spend.
@@ -153,6 +163,13 @@ mod tests {
     fn a_budget_too_small_for_any_transaction_gives_no_gas() {
         let tiny = ChainConfig { ticks_per_run: 1_000, ..DEV };
         assert_eq!(gas_ceiling(&tiny, 100), 0);
+    }
+
+    #[test]
+    fn an_unbounded_budget_takes_any_gas_limit() {
+        let unbounded =
+            ChainConfig { ticks_per_run: u64::MAX, block_gas_limit: u64::MAX >> 1, ..DEV };
+        assert_eq!(gas_ceiling(&unbounded, 200), u64::MAX >> 1);
     }
 
     #[test]

@@ -188,7 +188,8 @@ impl Chain {
             carried.push((keccak256(t), first..FIRST_MESSAGE_ID + messages.len() as u32));
         }
         let timestamp = timestamp.max(self.last_timestamp);
-        let inbox = FileLevel { timestamp: Some(timestamp), messages }.encode(level);
+        let inbox = FileLevel { timestamp: Some(timestamp), messages, ..FileLevel::default() }
+            .encode(level);
         let outcome = self.runner.run_level(inbox)?;
         self.last_timestamp = timestamp;
         let view = self.view()?;

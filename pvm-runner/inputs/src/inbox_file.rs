@@ -16,9 +16,16 @@
 //!
 //! Zk OS adds two conveniences: `{"external_text": "…"}` (the UTF-8 bytes
 //! as payload), and a level written as `{"timestamp": <unix seconds>,
-//! "messages": [...]}` to set the level's InfoPerLevel timestamp (otherwise
-//! the predecessor timestamp is `1_700_000_000 + level`). As the debugger
-//! does, the runner adds StartOfLevel, InfoPerLevel and EndOfLevel itself.
+//! "predecessor": "B…", "messages": [...]}` to set the level's
+//! InfoPerLevel (both fields optional: the predecessor timestamp is
+//! otherwise `1_700_000_000 + level`, and the predecessor block hash a hash
+//! of the level number). As the debugger does, the runner adds
+//! StartOfLevel, InfoPerLevel and EndOfLevel itself; the debugger's own
+//! InfoPerLevel is the zero block hash
+//! (`BKiHLREqU3JkXfzEDYAkmmfX48gBDtYhMrpA98s7Aq4SzbUAB6M`) at timestamp 0,
+//! from level 0, so `{"timestamp": 0, "predecessor": "BKiHL…"}` levels run
+//! with `pvm-runner run --first-level 0` give a kernel the values the
+//! debugger gives it.
 
 use host::{InboxMessage, hash::hash_parts, inbox::MAX_INPUT_MESSAGE_SIZE};
 use serde::Deserialize;
@@ -52,13 +59,32 @@ pub enum InboxFileError {
     /// Too many messages in one level.
     #[error("level {0} has more than {MAX_MESSAGES_PER_LEVEL} messages")]
     TooManyMessages(usize),
+    /// A predecessor that is not a block hash.
+    #[error("level {level} (index {index} in the file), predecessor: {reason}")]
+    Predecessor {
+        /// Index of the level in the file (0-based).
+        index: usize,
+        /// The level number it would run as.
+        level: u32,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum RawLevel {
     Messages(Vec<RawMessage>),
-    WithTime { timestamp: i64, messages: Vec<RawMessage> },
+    WithInfo(RawInfoLevel),
+}
+
+/// A level that sets its InfoPerLevel.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInfoLevel {
+    timestamp: Option<i64>,
+    predecessor: Option<String>,
+    messages: Vec<RawMessage>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,21 +108,34 @@ enum RawMessage {
 }
 
 /// One level of the file, encoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FileLevel {
     /// The predecessor timestamp for InfoPerLevel, if the file gives one.
     pub timestamp: Option<i64>,
+    /// The predecessor block hash for InfoPerLevel, if the file gives one.
+    pub predecessor: Option<[u8; 32]>,
     /// The level's own messages (without StartOfLevel, InfoPerLevel, EndOfLevel).
     pub messages: Vec<InboxMessage>,
 }
 
 impl FileLevel {
+    /// A level of `messages` with the default InfoPerLevel.
+    pub fn new(messages: Vec<InboxMessage>) -> Self {
+        Self { messages, ..Self::default() }
+    }
+
     /// Every message of `level` as the PVM delivers it.
     pub fn encode(&self, level: u32) -> Vec<Vec<u8>> {
         let ts = self.timestamp.unwrap_or(BASE_TIMESTAMP + i64::from(level));
-        let predecessor = hash_parts(&[b"zkos-runner-level", &level.to_be_bytes()]);
+        let predecessor = self.predecessor.unwrap_or_else(|| default_predecessor(level));
         host::inbox::level_messages(ts, predecessor, &self.messages)
     }
+}
+
+/// The predecessor block hash of `level` when the file gives none: a hash
+/// of the level number, so each level's differs.
+pub fn default_predecessor(level: u32) -> [u8; 32] {
+    hash_parts(&[b"zkos-runner-level", &level.to_be_bytes()])
 }
 
 /// Parses an inbox file; `first_level` is the level number of its first
@@ -110,9 +149,19 @@ pub fn parse(
     raw.into_iter()
         .enumerate()
         .map(|(index, level)| {
-            let (timestamp, messages) = match level {
-                RawLevel::Messages(m) => (None, m),
-                RawLevel::WithTime { timestamp, messages } => (Some(timestamp), messages),
+            let (timestamp, predecessor, messages) = match level {
+                RawLevel::Messages(m) => (None, None, m),
+                RawLevel::WithInfo(RawInfoLevel { timestamp, predecessor, messages }) => {
+                    let predecessor = predecessor
+                        .map(|p| base58::block_hash(&p))
+                        .transpose()
+                        .map_err(|reason| InboxFileError::Predecessor {
+                            index,
+                            level: first_level.saturating_add(index as u32),
+                            reason,
+                        })?;
+                    (timestamp, predecessor, messages)
+                }
             };
             if messages.len() > MAX_MESSAGES_PER_LEVEL {
                 return Err(InboxFileError::TooManyMessages(index));
@@ -129,7 +178,7 @@ pub fn parse(
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(FileLevel { timestamp, messages })
+            Ok(FileLevel { timestamp, predecessor, messages })
         })
         .collect()
 }
@@ -179,6 +228,8 @@ pub mod base58 {
     const TZ: [([u8; 3], u8); 4] =
         [([6, 161, 159], 0), ([6, 161, 161], 1), ([6, 161, 164], 2), ([6, 161, 166], 3)];
     const SR1: [u8; 3] = [6, 124, 117];
+    /// A block hash (`B…`).
+    const BLOCK: [u8; 2] = [1, 52];
 
     fn decode(s: &str, prefix: &[u8; 3]) -> Result<[u8; 20], String> {
         let bytes = bs58::decode(s).with_check(None).into_vec().map_err(|e| e.to_string())?;
@@ -213,6 +264,25 @@ pub mod base58 {
             }
         }
         Err(format!("`{s}` is not a tz1, tz2, tz3 or tz4 address"))
+    }
+
+    /// A block hash: `B…` (Base58Check), or 32 bytes as `0x` hex.
+    pub fn block_hash(s: &str) -> Result<[u8; 32], String> {
+        let bytes = match s.strip_prefix("0x") {
+            Some(h) => hex::decode(h).map_err(|e| e.to_string())?,
+            None => {
+                let b = bs58::decode(s).with_check(None).into_vec().map_err(|e| e.to_string())?;
+                b.strip_prefix(BLOCK.as_slice())
+                    .ok_or_else(|| format!("`{s}` is not a block hash"))?
+                    .to_vec()
+            }
+        };
+        bytes.try_into().map_err(|b: Vec<u8>| format!("{} bytes, a block hash has 32", b.len()))
+    }
+
+    /// Encodes a block hash as `B…`.
+    pub fn encode_block_hash(hash: &[u8; 32]) -> String {
+        bs58::encode([BLOCK.as_slice(), hash].concat()).with_check().into_string()
     }
 
     /// Encodes a 20-byte hash with a prefix, for messages and tests.
@@ -290,5 +360,39 @@ mod tests {
         // a well-known tz1 (the zero address of the Octez docs)
         let tz1 = base58::implicit("tz1Ke2h7sDdakHJQh8WX4Z372du1KChsksyU").unwrap();
         assert_eq!(tz1, [0; 21]);
+    }
+
+    /// The zero block hash as `octez-smart-rollup-wasm-debugger` prints its
+    /// InfoPerLevel ("block predecessor: BKiHL…, predecessor_timestamp:
+    /// 1970-01-01T00:00:00Z").
+    const DEBUGGER_PREDECESSOR: &str = "BKiHLREqU3JkXfzEDYAkmmfX48gBDtYhMrpA98s7Aq4SzbUAB6M";
+
+    #[test]
+    fn a_level_sets_its_predecessor_as_the_debugger_prints_it() {
+        assert_eq!(base58::block_hash(DEBUGGER_PREDECESSOR), Ok([0; 32]));
+        assert_eq!(base58::encode_block_hash(&[0; 32]), DEBUGGER_PREDECESSOR);
+        let json = format!(
+            r#"[{{"timestamp": 0, "predecessor": "{DEBUGGER_PREDECESSOR}", "messages": []}},
+                {{"predecessor": "0x{}", "messages": []}}, []]"#,
+            "ab".repeat(32)
+        );
+        let levels = parse(&json, 0, [0; 20]).unwrap();
+        let info = |l: &FileLevel, n| l.encode(n)[1].clone();
+        let expected =
+            InboxMessage::InfoPerLevel { predecessor_timestamp: 0, predecessor: [0; 32] };
+        assert_eq!(info(&levels[0], 0), expected.encode());
+        assert_eq!(levels[1].predecessor, Some([0xab; 32]));
+        assert_eq!(levels[1].timestamp, None);
+        let default = InboxMessage::InfoPerLevel {
+            predecessor_timestamp: BASE_TIMESTAMP + 2,
+            predecessor: default_predecessor(2),
+        };
+        assert_eq!(info(&levels[2], 2), default.encode());
+        let bad =
+            r#"[[], {"predecessor": "KT1SFmmwk4NmRS36tqKYjW4SmRG7PNVBP9aG", "messages": []}]"#;
+        let err = parse(bad, 1, [0; 20]).unwrap_err().to_string();
+        assert!(err.contains("level 2 (index 1") && err.contains("not a block hash"), "{err}");
+        let err = parse(r#"[{"predecessor": "0x00", "messages": []}]"#, 1, [0; 20]).unwrap_err();
+        assert!(err.to_string().contains("1 bytes, a block hash has 32"), "{err}");
     }
 }

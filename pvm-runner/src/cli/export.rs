@@ -6,20 +6,24 @@ use std::{io::Write, path::PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args;
-use host::{InboxMessage, hash::hash_parts};
+use host::InboxMessage;
 use serde::Serialize;
 
-use crate::state::State;
+use crate::{
+    inbox_file::{base58, default_predecessor},
+    state::State,
+};
 
 /// Write the inboxes a state committed as an inbox file.
 ///
-/// Each level becomes `{"timestamp": …, "messages": [{"serialized": …}]}`:
-/// its messages between InfoPerLevel and EndOfLevel, as the kernel read
-/// them. Running the file with the same kernel, genesis and rollup address
-/// gives the same roots, level by level. Levels whose StartOfLevel,
-/// InfoPerLevel or EndOfLevel are not the ones the runner itself makes (as
-/// any level from `run` or `zkos-node` is) cannot be written in the format
-/// and are refused.
+/// Each level becomes `{"timestamp": …, "messages": [{"serialized": …}]}`
+/// (with `"predecessor"` where its InfoPerLevel's block hash is not the
+/// runner's default): its messages between InfoPerLevel and EndOfLevel, as
+/// the kernel read them. Running the file with the same kernel, genesis,
+/// rollup address and first level (`run --first-level`, when the state's
+/// is not 1) gives the same roots, level by level. Levels that do not start
+/// with StartOfLevel and InfoPerLevel and end with EndOfLevel cannot be
+/// written in the format and are refused.
 #[derive(Debug, Args)]
 pub struct ExportCmd {
     /// The state directory.
@@ -33,6 +37,8 @@ pub struct ExportCmd {
 #[derive(Debug, Serialize)]
 struct Level {
     timestamp: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predecessor: Option<String>,
     messages: Vec<Message>,
 }
 
@@ -47,7 +53,12 @@ impl ExportCmd {
         let state = State::open(Some(&self.state))
             .with_context(|| format!("opening the state {}", self.state.display()))?;
         let mut levels = Vec::new();
-        let mut level = 1;
+        let mut level = state.first_level()?;
+        if level != 1 {
+            eprintln!(
+                "note: the state's first level is {level}: replay with --first-level {level}"
+            );
+        }
         while let Some(inbox) = state.inbox(level)? {
             levels.push(export_level(level, &inbox)?);
             level += 1;
@@ -74,20 +85,23 @@ fn export_level(level: u32, inbox: &[Vec<u8>]) -> anyhow::Result<Level> {
         bail!("level {level}: a truncated InfoPerLevel");
     };
     let timestamp = i64::from_be_bytes(*ts);
-    let expected = hash_parts(&[b"zkos-runner-level", &level.to_be_bytes()]);
+    let predecessor: [u8; 32] = predecessor.try_into().map_err(|_| {
+        anyhow::anyhow!("level {level}: InfoPerLevel's predecessor is not 32 bytes")
+    })?;
     if *first != InboxMessage::StartOfLevel.encode()
         || *last != InboxMessage::EndOfLevel.encode()
-        || predecessor != expected.as_slice()
         || inbox.len() < 3
     {
         bail!(
-            "level {level} was not made by the runner (its StartOfLevel, InfoPerLevel \
-             predecessor or EndOfLevel differ): an inbox file cannot express it"
+            "level {level} does not start with StartOfLevel and InfoPerLevel and end with \
+             EndOfLevel: an inbox file cannot express it"
         );
     }
+    let predecessor = (predecessor != default_predecessor(level))
+        .then(|| base58::encode_block_hash(&predecessor));
     let messages =
         inbox[2..inbox.len() - 1].iter().map(|m| Message { serialized: hex::encode(m) }).collect();
-    Ok(Level { timestamp, messages })
+    Ok(Level { timestamp, predecessor, messages })
 }
 
 #[cfg(test)]
@@ -106,18 +120,27 @@ mod tests {
                 destination: [2; 20],
             },
         ];
-        let inbox = FileLevel { timestamp: Some(1_700_000_123), messages }.encode(7);
-        let exported = export_level(7, &inbox).unwrap();
-        let json = serde_json::to_string(&vec![exported]).unwrap();
-        let parsed = inbox_file::parse(&json, 7, [2; 20]).unwrap();
-        assert_eq!(parsed[0].encode(7), inbox);
+        for predecessor in [None, Some([9; 32])] {
+            let level = FileLevel {
+                timestamp: Some(1_700_000_123),
+                predecessor,
+                messages: messages.clone(),
+            };
+            let inbox = level.encode(7);
+            let exported = export_level(7, &inbox).unwrap();
+            assert_eq!(exported.predecessor.is_some(), predecessor.is_some());
+            let json = serde_json::to_string(&vec![exported]).unwrap();
+            let parsed = inbox_file::parse(&json, 7, [2; 20]).unwrap();
+            assert_eq!(parsed[0].encode(7), inbox);
+        }
     }
 
     #[test]
-    fn a_level_the_runner_did_not_make_is_refused() {
-        let inbox = host::inbox::level_messages(0, [9; 32], &[]);
+    fn a_level_the_format_cannot_express_is_refused() {
+        let mut inbox = host::inbox::level_messages(0, [9; 32], &[InboxMessage::Raw(vec![1])]);
+        inbox.pop(); // no EndOfLevel
         let err = export_level(1, &inbox).unwrap_err().to_string();
-        assert!(err.contains("not made by the runner"), "{err}");
+        assert!(err.contains("end with EndOfLevel"), "{err}");
         assert!(export_level(1, &[vec![0, 1]]).is_err());
     }
 }

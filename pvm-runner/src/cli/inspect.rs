@@ -50,7 +50,7 @@ impl InspectCmd {
         let Some(path) = &self.path else {
             let next_level = runner.next_level();
             let last_level = match next_level.checked_sub(1) {
-                Some(l) if l > 0 => runner.state().level(l)?,
+                Some(l) if l >= runner.first_level() => runner.state().level(l)?,
                 _ => None,
             };
             let summary = Summary {

@@ -21,8 +21,10 @@ use crate::{
 
 /// Run a kernel over the levels of an inbox file.
 ///
-/// Levels are numbered from 1 in file order. With `--state`, levels already
-/// committed there are skipped, so running the same file again resumes.
+/// Levels are numbered in file order from `--first-level` (1 by default; 0
+/// gives the numbers Octez's wasm debugger gives). With `--state`, levels
+/// already committed there are skipped, so running the same file again
+/// resumes.
 #[derive(Debug, Args)]
 pub struct RunCmd {
     /// The kernel (.wasm); needed for a new state, ignored once originated.
@@ -58,6 +60,9 @@ pub struct RunCmd {
     /// Record each level's witness in the state, for `pvm-runner prove`.
     #[arg(long)]
     pub witness: bool,
+    /// The number of the file's first level, for a new state (1 by default).
+    #[arg(long)]
+    pub first_level: Option<u32>,
 }
 
 /// One level as printed.
@@ -140,7 +145,7 @@ impl RunCmd {
             Some(a) => base58::sr1(a).map_err(|e| anyhow::anyhow!("--rollup-address: {e}"))?,
             None => DEFAULT_ROLLUP_ADDRESS,
         };
-        let levels = inbox_file::parse(&json, 1, address)
+        let levels = inbox_file::parse(&json, self.first_level.unwrap_or(1), address)
             .with_context(|| format!("in {}", self.inbox.display()))?;
         if self.witness && self.state.is_none() {
             bail!("--witness keeps witnesses in the state: give --state too");
@@ -156,6 +161,11 @@ impl RunCmd {
                 eprintln!(
                     "note: the state is already originated; --kernel and --genesis are not used"
                 );
+            }
+            if let Some(n) = self.first_level
+                && n != runner.first_level()
+            {
+                bail!("--first-level {n}: the state's first level is {}", runner.first_level());
             }
         } else {
             let Some(kernel) = &self.kernel else {
@@ -173,32 +183,33 @@ impl RunCmd {
                 None => None,
             };
             runner
-                .originate(wasm, metadata, genesis.as_ref())
+                .originate_at(wasm, metadata, genesis.as_ref(), self.first_level.unwrap_or(1))
                 .with_context(|| format!("kernel {}", kernel.display()))?;
         }
         if let Some(dir) = &self.preimages {
             load_preimages(&mut runner, dir)?;
         }
-        let first = runner.next_level();
-        if first > 1 {
+        let (first, next) = (runner.first_level(), runner.next_level());
+        if next > first {
             eprintln!(
-                "note: levels 1 to {} are already committed in the state; resuming",
-                first - 1
+                "note: levels {first} to {} are already committed in the state; resuming",
+                next - 1
             );
         }
+        let done = (next - first) as usize;
         let mut debug_out: Box<dyn Write> = match &self.debug_file {
             Some(p) => Box::new(fs::File::create(p).with_context(|| format!("{}", p.display()))?),
             None => Box::new(std::io::stderr()),
         };
-        let todo = levels.len().saturating_sub(first as usize - 1);
+        let todo = levels.len().saturating_sub(done);
         let bar = ProgressBar::new(todo as u64);
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} levels {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         let mut stdout = std::io::stdout().lock();
-        for (i, level) in levels.iter().enumerate().skip(first as usize - 1) {
-            let number = i as u32 + 1;
+        for (i, level) in levels.iter().enumerate().skip(done) {
+            let number = first + i as u32;
             let outcome = runner.run_level(level.encode(number)).map_err(|e| {
                 let looked = match &self.preimages {
                     Some(dir) => format!("preimages are read from {}", dir.display()),

@@ -16,16 +16,32 @@ use wasmer_middlewares::{
     metering::{MeteringPoints, get_remaining_points, set_remaining_points},
 };
 
+use super::module_cache::ModuleCache;
 use crate::kernel::Kernel;
 use ::pvm::abi::{self, HOST_MODULE, HostFn, Ret};
 
-/// wasmer, with compiled modules cached by kernel hash.
+/// wasmer, with compiled modules cached by kernel hash, in memory and (when
+/// it has a [`ModuleCache`]) on disk.
 ///
 /// wasmer's metering middleware can instrument only one module, so each
 /// kernel gets a compiler engine of its own; the module is kept with it.
 #[derive(Default)]
 pub struct FastEngine {
     modules: HashMap<Hash, (wasmer::Engine, Module)>,
+    disk: Option<ModuleCache>,
+    /// How many modules were compiled, and how many loaded from disk.
+    stats: ModuleStats,
+}
+
+/// Where the engine's modules came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModuleStats {
+    /// Compiled by cranelift.
+    pub compiled: usize,
+    /// Loaded from the disk cache.
+    pub loaded: usize,
+    /// Compiled and not written to the disk cache (it could not be).
+    pub unwritten: usize,
 }
 
 struct Env {
@@ -46,9 +62,20 @@ impl GuestMemory for View<'_> {
 }
 
 impl FastEngine {
-    /// An engine with no module compiled yet.
+    /// An engine with no module compiled yet, keeping compiled modules in
+    /// the disk cache the environment names ([`ModuleCache::from_env`]).
     pub fn new() -> Self {
-        Self::default()
+        Self::with_cache(ModuleCache::from_env())
+    }
+
+    /// An engine keeping compiled modules in `disk` (none: memory only).
+    pub fn with_cache(disk: Option<ModuleCache>) -> Self {
+        Self { disk, ..Self::default() }
+    }
+
+    /// How many modules this engine compiled and loaded from disk.
+    pub fn stats(&self) -> ModuleStats {
+        self.stats
     }
 
     fn module(&mut self, kernel: &Kernel) -> Result<(wasmer::Engine, Module), Failure> {
@@ -62,7 +89,26 @@ impl FastEngine {
         // One point per operator; the limit is set per call to the tick limit.
         compiler.push_middleware(Arc::new(Metering::new(0, |_| 1)));
         let engine: wasmer::Engine = EngineBuilder::new(compiler).into();
-        let m = Module::new(&engine, &kernel.wasm).map_err(|e| Failure::Load(e.to_string()))?;
+        let cached = self.disk.as_ref().and_then(|d| d.load(&engine, &kernel.hash));
+        let m = match cached {
+            Some(m) => {
+                self.stats.loaded += 1;
+                m
+            }
+            None => {
+                let m =
+                    Module::new(&engine, &kernel.wasm).map_err(|e| Failure::Load(e.to_string()))?;
+                self.stats.compiled += 1;
+                // A cache that cannot be written costs the next process a
+                // compile, nothing more.
+                if let Some(d) = &self.disk
+                    && d.store(&kernel.hash, &m).is_err()
+                {
+                    self.stats.unwritten += 1;
+                }
+                m
+            }
+        };
         self.modules.insert(kernel.hash, (engine.clone(), m.clone()));
         Ok((engine, m))
     }

@@ -1,6 +1,8 @@
 //! The engines that run a kernel's `kernel_run` against [`host::Host`].
 //!
-//! - [`fast`]: wasmer with cranelift, compiled modules cached by kernel hash.
+//! - [`fast`]: wasmer with cranelift, compiled modules cached by kernel hash
+//!   in memory and on disk ([`module_cache`]), so a new process starts at
+//!   once.
 //!   It does not count ticks; a wasmer metering middleware (one point per
 //!   operator, limited to the tick limit) only stops runaway kernels. This is
 //!   Octez's "fast execution": equal to the PVM for every kernel that stays
@@ -13,6 +15,7 @@
 //! globals between calls) and reach the host only through [`abi::dispatch`].
 
 pub mod fast;
+pub mod module_cache;
 pub use ::pvm::{abi, engine as pvm};
 
 use host::{Host, control::RunResult};

@@ -105,9 +105,9 @@ fn hash_of(hex_str: &str) -> Result<Hash, StateError> {
 /// What the state committed for `level`.
 pub fn committed(state: &State, level: u32) -> Result<Committed, ProveError> {
     let record = state.level(level)?.ok_or(ProveError::NoLevel(level))?;
-    let pre_root = match level.checked_sub(1).filter(|l| *l > 0) {
-        Some(prev) => state.level(prev)?.map(|r| hash_of(&r.state_root)).transpose()?,
-        None => state.genesis_root()?,
+    let pre_root = match level > state.first_level()? {
+        true => state.level(level - 1)?.map(|r| hash_of(&r.state_root)).transpose()?,
+        false => state.genesis_root()?,
     };
     let inbox = state.inbox(level)?.ok_or(ProveError::NoLevel(level))?;
     Ok(Committed {

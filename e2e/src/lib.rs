@@ -7,6 +7,8 @@ use std::{
     sync::OnceLock,
 };
 
+pub mod hostile;
+
 use host::{Hash, InboxMessage, RollupMetadata};
 use pvm_runner::{
     EngineKind, LevelOutcome, Runner, RunnerConfig, inbox_file::FileLevel,

@@ -8,6 +8,7 @@ mod clients;
 mod cross_vm;
 mod engines;
 mod erc20;
+mod hostile_txs;
 mod native_model;
 mod node;
 mod node_pool;

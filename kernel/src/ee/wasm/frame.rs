@@ -38,6 +38,25 @@ use crate::ee::{
 /// model's 1,000 ticks per gas (see BENCHMARKS.md, `native_model`).
 pub const FUEL_PER_GAS: u64 = 8;
 
+/// Bytes of a module whose instantiation one gas pays for, charged at
+/// every frame (each call starts a fresh instance).
+///
+/// Parsing is paid once a transaction (modules are kept by code), but
+/// instantiating is not free: wasmi makes a handle for every function,
+/// global, table entry and data segment of the module. A 35 KB module of
+/// 5,000 empty functions, called 195,000 times by an EVM loop within 30 M
+/// gas, cost the `pvm` engine 488 × 10⁹ ticks (about 71 ticks per byte per
+/// call), 16,000 ticks per gas against the native model's 1,000
+/// (`e2e/benches/hostile.rs`). Everything instantiation touches lies in
+/// the module's bytes, so a byte is the bound: at 8 bytes per gas a call
+/// pays about 570 ticks of instantiation per gas, inside the model.
+pub const INSTANTIATE_BYTES_PER_GAS: u64 = 8;
+
+/// The gas instantiating `code` costs ([`INSTANTIATE_BYTES_PER_GAS`]).
+pub fn instantiate_gas(code: &[u8]) -> u64 {
+    (code.len() as u64).div_ceil(INSTANTIATE_BYTES_PER_GAS)
+}
+
 /// Where an answer goes once it comes.
 #[derive(Debug, Clone, Copy)]
 enum Pending {
@@ -369,7 +388,14 @@ impl WasmVm {
         ctx: Context,
     ) -> Result<WasmFrame, LoadError> {
         let module = self.module(code)?;
-        let fuel = ctx.gas_limit.saturating_mul(FUEL_PER_GAS);
+        let load = instantiate_gas(code);
+        let Some(gas) = ctx.gas_limit.checked_sub(load) else {
+            return Err(load_error(format_args!(
+                "out of gas: instantiating the module costs {load} gas, the call has {}",
+                ctx.gas_limit
+            )));
+        };
+        let fuel = gas.saturating_mul(FUEL_PER_GAS);
         let state = State { ctx, return_data: Vec::new(), request: None, ended: None };
         let mut store = Store::new(&self.engine, state);
         store.set_fuel(fuel).map_err(load_error)?;

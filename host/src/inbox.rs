@@ -80,6 +80,10 @@ impl InboxMessage {
     }
 }
 
+/// The index in its level of the first message [`level_messages`] is given
+/// (`StartOfLevel` and `InfoPerLevel` come before it).
+pub const FIRST_BODY_ID: u32 = 2;
+
 /// A whole level as the PVM delivers it: `StartOfLevel`, `InfoPerLevel`, the
 /// given messages, `EndOfLevel`, each encoded.
 pub fn level_messages(

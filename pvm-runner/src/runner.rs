@@ -281,7 +281,7 @@ impl Runner {
                 // Storage is as before the level; the recording's witness
                 // would be of a level that did not happen.
                 if let Some(r) = recording {
-                    let _ = r.finish(&mut self.host, level, tick_limit, Vec::new());
+                    r.abandon(&mut self.host);
                 }
                 self.host.take_debug();
                 return Err(RunnerError::Stopped { level, why });

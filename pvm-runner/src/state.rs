@@ -357,7 +357,8 @@ impl State {
 
     /// Loads durable storage and checks its root.
     pub fn load(&self) -> Result<Loaded, StateError> {
-        let tx = self.db.begin_read()?;
+        let snapshot = self.snapshot()?;
+        let tx = &snapshot.tx;
         let mut durable = Durable::new();
         for entry in tx.open_table(DURABLE)?.iter()? {
             let (k, v) = entry?;
@@ -372,14 +373,7 @@ impl State {
         let get = |k: &str| -> Result<Option<Vec<u8>>, StateError> {
             Ok(meta.get(k)?.map(|v| v.value().to_vec()))
         };
-        let number = |k: &str| -> Result<Option<u32>, StateError> {
-            get(k)?
-                .map(|b| b.try_into().map(u32::from_be_bytes))
-                .transpose()
-                .map_err(|_| StateError::Corrupt(k.into()))
-        };
-        let first_level = number(FIRST_LEVEL)?.unwrap_or(1);
-        let next_level = number(NEXT_LEVEL)?.unwrap_or(first_level);
+        let (first_level, next_level) = (snapshot.first_level()?, snapshot.next_level()?);
         if let Some(root) = get(ROOT)?
             && root != durable.root()
         {

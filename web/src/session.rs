@@ -303,7 +303,7 @@ impl Session {
             Ok(run) => run,
             Err(why) => {
                 if let Some(r) = recording {
-                    let _ = r.finish(&mut self.host, number, tick_limit, Vec::new());
+                    r.abandon(&mut self.host);
                 }
                 return Err(SessionError::Stopped(number, why));
             }

@@ -63,6 +63,12 @@ impl Recorder {
         self.pre_root
     }
 
+    /// Stops recording without a witness (the level it recorded did not
+    /// happen: the runner undid it).
+    pub fn abandon(self, durable: &mut Durable) {
+        durable.take_log();
+    }
+
     /// Stops recording and returns the encoded partial tree: the pre-state
     /// as the level's replay needs it. Fails when replaying the log on that
     /// tree does not reach `durable`'s root, which would be a bug here.

@@ -34,20 +34,19 @@ use crate::system::resources::native;
 /// the node applies the same rule at admission and to `eth_estimateGas`.
 pub fn gas_ceiling(config: &ChainConfig, size: usize) -> u64 {
     let fresh = Budget::new(config.ticks_per_run, 0);
-    let fits = |gas| {
+    let need = |gas| {
         let cost = native::PER_MESSAGE.saturating_add(native::transaction(gas, size));
-        fresh.fit(cost, reserve(0, 0, size)) == Fit::Fits
+        cost.saturating_add(reserve(0, 0, size))
     };
     // The plan's arithmetic saturates, so an unbounded budget (u64::MAX,
     // as Ethereum's own tests run) takes any gas limit: ask the plan itself.
-    if fits(config.block_gas_limit) {
+    if fresh.fit(need(config.block_gas_limit), 0) == Fit::Fits {
         return config.block_gas_limit;
     }
+    // Below the block gas limit nothing saturates: the need grows by
+    // `per_gas` a gas from `need(0)`.
     let per_gas = native::PER_GAS + native::PRECOMPILE_ALLOWANCE_PER_GAS;
-    let fixed = native::transaction(0, size)
-        .saturating_add(native::PER_MESSAGE)
-        .saturating_add(reserve(0, 0, size));
-    let room = config.ticks_per_run.saturating_sub(native::RUN_BASE).saturating_sub(fixed);
+    let room = config.ticks_per_run.saturating_sub(fresh.used()).saturating_sub(need(0));
     room / per_gas
 }
 

@@ -12,7 +12,7 @@ pub mod view;
 use std::path::Path;
 
 use alloy_primitives::{B256, keccak256};
-use host::{InboxMessage, RollupMetadata};
+use host::{InboxMessage, RollupMetadata, inbox::FIRST_BODY_ID};
 use pvm_runner::{
     EngineKind, LevelOutcome, Runner, RunnerConfig, RunnerError,
     genesis::Genesis,
@@ -25,10 +25,6 @@ pub use view::{ChainRead, Store, View, ViewError};
 use zkos_kernel::bootloader::notes;
 pub use zkos_kernel::ee::evm::trace::TraceFrame;
 pub use zkos_kernel::simulate::{Request, SimStatus};
-
-/// The index of the first message of a level's body: StartOfLevel and
-/// InfoPerLevel come before it.
-const FIRST_MESSAGE_ID: u32 = 2;
 
 /// The most bytes of a transaction one framed external message holds: an
 /// inbox message is at most 4,096 bytes, of which the external tag, the
@@ -179,13 +175,13 @@ impl Chain {
         let level = self.runner.next_level();
         let expected = u64::from(level) - 1;
         let mut messages = transfers.to_vec();
-        // Each transaction's messages, by their index in the level's inbox
-        // (StartOfLevel and InfoPerLevel come first).
+        // Each transaction's messages, by their index in the level's inbox.
+        let id = |messages: &[InboxMessage]| FIRST_BODY_ID + messages.len() as u32;
         let mut carried = Vec::with_capacity(transactions.len());
         for t in transactions {
-            let first = FIRST_MESSAGE_ID + messages.len() as u32;
+            let first = id(&messages);
             messages.extend(frame(&self.rollup, t));
-            carried.push((keccak256(t), first..FIRST_MESSAGE_ID + messages.len() as u32));
+            carried.push((keccak256(t), first..id(&messages)));
         }
         let timestamp = timestamp.max(self.last_timestamp);
         let inbox = FileLevel { timestamp: Some(timestamp), messages, ..FileLevel::default() }
@@ -197,11 +193,13 @@ impl Chain {
         if found != Some(expected) {
             return Err(ChainError::Block { level, expected, found });
         }
+        let included: std::collections::HashSet<B256> =
+            view.block_transactions(expected)?.into_iter().collect();
         let debug = String::from_utf8_lossy(&outcome.debug);
         let notes: Vec<_> = notes::all(&debug).filter(|n| n.level == level).collect();
         let mut refused = Vec::new();
         for (hash, ids) in carried {
-            if view.transaction(&hash)?.is_some_and(|t| t.block == expected) {
+            if included.contains(&hash) {
                 continue;
             }
             let why: Vec<&str> =

@@ -152,8 +152,8 @@ impl EthRpc {
     /// transaction may have on this chain (the block gas limit, or the
     /// kernel's lower ceiling for the request's size).
     fn gas_cap(&self, r: &TransactionRequest) -> u64 {
-        // The signed transaction is the data and about 150 bytes of
-        // envelope and signature (an access list adds its own).
+        // The signed transaction is the data and at most about 200 bytes
+        // of envelope and signature (an access list adds its own).
         let data = r.input.input().map_or(0, |b| b.len());
         let list = r
             .access_list

@@ -36,6 +36,13 @@ impl Recording {
         self.recorder.pre_root()
     }
 
+    /// Stops recording without a witness, for a level that stopped with
+    /// nothing committed ([`crate::level::Stopped`]).
+    pub fn abandon(self, host: &mut Host) {
+        host.preimages.take_used();
+        self.recorder.abandon(&mut host.durable);
+    }
+
     /// Stops recording: the encoded witness of level `level`, run over
     /// `inbox` with `tick_limit` ticks per `kernel_run`. An error is a bug
     /// of the recorder, never of the kernel; the level's run stands.
